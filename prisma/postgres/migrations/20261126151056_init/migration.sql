@@ -1,0 +1,165 @@
+-- CreateTable
+CREATE TABLE "Session" (
+    "id" TEXT NOT NULL,
+    "shop" TEXT NOT NULL,
+    "state" TEXT NOT NULL,
+    "isOnline" BOOLEAN NOT NULL DEFAULT false,
+    "scope" TEXT,
+    "expires" TIMESTAMP(3),
+    "accessToken" TEXT NOT NULL,
+    "userId" BIGINT,
+    "firstName" TEXT,
+    "lastName" TEXT,
+    "email" TEXT,
+    "accountOwner" BOOLEAN NOT NULL DEFAULT false,
+    "locale" TEXT,
+    "collaborator" BOOLEAN DEFAULT false,
+    "emailVerified" BOOLEAN DEFAULT false,
+    "refreshToken" TEXT,
+    "refreshTokenExpires" TIMESTAMP(3),
+
+    CONSTRAINT "Session_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Shop" (
+    "id" TEXT NOT NULL,
+    "domain" TEXT NOT NULL,
+    "installedAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Shop_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ShopBalance" (
+    "shopId" TEXT NOT NULL,
+    "posted" INTEGER NOT NULL DEFAULT 0,
+    "held" INTEGER NOT NULL DEFAULT 0,
+    "version" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "ShopBalance_pkey" PRIMARY KEY ("shopId")
+);
+
+-- CreateTable
+CREATE TABLE "CreditGrant" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "sourceKey" TEXT NOT NULL,
+    "fingerprint" TEXT NOT NULL,
+    "amount" INTEGER NOT NULL,
+    "remaining" INTEGER NOT NULL,
+    "expiresAt" TIMESTAMP(3),
+    "expiredAt" TIMESTAMP(3),
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "CreditGrant_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Reservation" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "idempotencyKey" TEXT NOT NULL,
+    "fingerprint" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "credits" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+    "actor" TEXT NOT NULL,
+    "reference" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "resolvedAt" TIMESTAMP(3),
+
+    CONSTRAINT "Reservation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ReservationAllocation" (
+    "reservationId" TEXT NOT NULL,
+    "grantId" TEXT NOT NULL,
+    "credits" INTEGER NOT NULL,
+
+    CONSTRAINT "ReservationAllocation_pkey" PRIMARY KEY ("reservationId","grantId")
+);
+
+-- CreateTable
+CREATE TABLE "LedgerEntry" (
+    "id" SERIAL NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "type" TEXT NOT NULL,
+    "credits" INTEGER NOT NULL,
+    "postedAfter" INTEGER NOT NULL,
+    "action" TEXT,
+    "grantId" TEXT,
+    "reservationId" TEXT,
+    "actor" TEXT,
+    "reference" TEXT,
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "LedgerEntry_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "Session_shop_idx" ON "Session"("shop");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Shop_domain_key" ON "Shop"("domain");
+
+-- CreateIndex
+CREATE INDEX "CreditGrant_shopId_expiredAt_expiresAt_idx" ON "CreditGrant"("shopId", "expiredAt", "expiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "CreditGrant_shopId_sourceKey_key" ON "CreditGrant"("shopId", "sourceKey");
+
+-- CreateIndex
+CREATE INDEX "Reservation_status_expiresAt_idx" ON "Reservation"("status", "expiresAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Reservation_shopId_idempotencyKey_key" ON "Reservation"("shopId", "idempotencyKey");
+
+-- CreateIndex
+CREATE INDEX "ReservationAllocation_grantId_idx" ON "ReservationAllocation"("grantId");
+
+-- CreateIndex
+CREATE INDEX "LedgerEntry_shopId_id_idx" ON "LedgerEntry"("shopId", "id");
+
+-- CreateIndex
+CREATE INDEX "LedgerEntry_shopId_createdAt_idx" ON "LedgerEntry"("shopId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "ShopBalance" ADD CONSTRAINT "ShopBalance_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "CreditGrant" ADD CONSTRAINT "CreditGrant_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Reservation" ADD CONSTRAINT "Reservation_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReservationAllocation" ADD CONSTRAINT "ReservationAllocation_reservationId_fkey" FOREIGN KEY ("reservationId") REFERENCES "Reservation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ReservationAllocation" ADD CONSTRAINT "ReservationAllocation_grantId_fkey" FOREIGN KEY ("grantId") REFERENCES "CreditGrant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_grantId_fkey" FOREIGN KEY ("grantId") REFERENCES "CreditGrant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "LedgerEntry" ADD CONSTRAINT "LedgerEntry_reservationId_fkey" FOREIGN KEY ("reservationId") REFERENCES "Reservation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+
+-- Balance limits enforced by the database (docs/decisions/003-credit-ledger.md): Prisma does not model
+-- CHECK constraints, so they are written here by hand; a table-redefining migration must carry them over.
+ALTER TABLE "ShopBalance" ADD CONSTRAINT "ShopBalance_held_check" CHECK ("held" >= 0);
+ALTER TABLE "ShopBalance" ADD CONSTRAINT "ShopBalance_available_check" CHECK ("posted" >= "held");
+ALTER TABLE "CreditGrant" ADD CONSTRAINT "CreditGrant_remaining_check" CHECK ("remaining" >= 0 AND "remaining" <= "amount");
+ALTER TABLE "Reservation" ADD CONSTRAINT "Reservation_credits_check" CHECK ("credits" >= 0);
+ALTER TABLE "ReservationAllocation" ADD CONSTRAINT "ReservationAllocation_credits_check" CHECK ("credits" > 0);

@@ -1,0 +1,40 @@
+// The plan catalog and the top-up packs: every amount the app sells, in one module. Prices are in USD
+// as Shopify bills them; credits are whole numbers.
+export const CYCLE_DAYS = 30;
+
+export interface Plan {
+  key: "free" | "starter" | "growth" | "pro";
+  name: string;
+  monthlyCredits: number;
+  price: number;
+}
+
+export const PLANS: readonly Plan[] = [
+  { key: "free", name: "Free", monthlyCredits: 10, price: 0 },
+  { key: "starter", name: "Starter", monthlyCredits: 100, price: 9.99 },
+  { key: "growth", name: "Growth", monthlyCredits: 400, price: 29.99 },
+  { key: "pro", name: "Pro", monthlyCredits: 1500, price: 79.99 },
+];
+
+export interface TopUpPack {
+  key: "pack-25" | "pack-100" | "pack-500";
+  name: string;
+  credits: number;
+  price: number;
+}
+
+export const TOP_UP_PACKS: readonly TopUpPack[] = [
+  { key: "pack-25", name: "25 credits", credits: 25, price: 4.99 },
+  { key: "pack-100", name: "100 credits", credits: 100, price: 14.99 },
+  { key: "pack-500", name: "500 credits", credits: 500, price: 59.99 },
+];
+
+export const FREE_PLAN = PLANS[0] as Plan;
+
+export function findPlan(key: string): Plan | undefined {
+  return PLANS.find((plan) => plan.key === key);
+}
+
+export function findTopUpPack(key: string): TopUpPack | undefined {
+  return TOP_UP_PACKS.find((pack) => pack.key === key);
+}

@@ -1,0 +1,39 @@
+import { createHash } from "node:crypto";
+import { InvalidInput } from "./errors";
+
+// Far above any plan or pack: a larger number is a bug or an attack, not a purchase.
+export const MAX_CREDITS = 1_000_000;
+
+export function requireCredits(field: string, value: unknown): number {
+  if (typeof value !== "number" || !Number.isInteger(value))
+    throw new InvalidInput(field, "must be a whole number of credits");
+  if (value <= 0) throw new InvalidInput(field, "must be positive");
+  if (value > MAX_CREDITS) throw new InvalidInput(field, `must be at most ${MAX_CREDITS}`);
+  return value;
+}
+
+export function requireKey(field: string, value: unknown): string {
+  if (typeof value !== "string" || value.trim() === "" || value.length > 255)
+    throw new InvalidInput(field, "must be a non-empty string of at most 255 characters");
+  return value;
+}
+
+export function optionalText(field: string, value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value.length > 255)
+    throw new InvalidInput(field, "must be a string of at most 255 characters");
+  return value;
+}
+
+/** A stable digest of a request, to tell a retry from a key reused for something else. */
+export function fingerprint(request: Record<string, unknown>): string {
+  const canonical = JSON.stringify(
+    Object.keys(request)
+      .sort()
+      .map((key) => {
+        const value = request[key];
+        return [key, value instanceof Date ? value.toISOString() : (value ?? null)];
+      }),
+  );
+  return createHash("sha256").update(canonical).digest("hex");
+}

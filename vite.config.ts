@@ -1,0 +1,23 @@
+import { vitePlugin as remix } from "@remix-run/dev";
+import { defineConfig } from "vite";
+import remixConfig from "./remix.config.js";
+
+declare module "@remix-run/node" {
+  // Loaders return plain objects (v3_singleFetch); this types useLoaderData accordingly.
+  interface Future {
+    v3_singleFetch: true;
+  }
+}
+
+export default defineConfig({
+  server: {
+    port: Number(process.env.PORT ?? 3000),
+    // `shopify app dev` serves the app through a tunnel whose host name changes on every run.
+    allowedHosts: true,
+  },
+  plugins: [remix(remixConfig)],
+  // Pre-bundled at start, so the first embedded page load in dev does not trigger a full reload.
+  optimizeDeps: {
+    include: ["@shopify/app-bridge-react", "@shopify/polaris"],
+  },
+});

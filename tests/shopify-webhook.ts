@@ -35,7 +35,8 @@ export async function deliver(action: ActionFunction, delivery: Delivery) {
   const request = await webhookRequest(delivery);
   try {
     const response = await action({ request, params: {}, context: {} });
-    if (!(response instanceof Response)) throw new Error(`${delivery.topic}: the action must return a Response`);
+    if (!(response instanceof Response))
+      throw new Error(`${delivery.topic}: the action must return a Response`);
     return response.status;
   } catch (thrown) {
     if (thrown instanceof Response) return thrown.status;

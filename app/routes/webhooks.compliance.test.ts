@@ -40,7 +40,12 @@ async function seedShop(domain: string) {
   });
   const shop = await ensureShop(db, domain);
   await grantCredits(db, { shopId: shop.id, sourceKey: "purchase:1", kind: "top_up", credits: 10 });
-  await reserveCredits(db, { shopId: shop.id, idempotencyKey: "draft-1", actions: ["draft.generate"], actor: "system" });
+  await reserveCredits(db, {
+    shopId: shop.id,
+    idempotencyKey: "draft-1",
+    actions: ["draft.generate"],
+    actor: "system",
+  });
 }
 
 /** Every row the app holds for a shop, table by table. */

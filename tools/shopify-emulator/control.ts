@@ -1,0 +1,130 @@
+// JSON control routes under /_emulator, mirroring the programmatic API for the CLI and local development
+// (curl, a dev toolbar, a browser test in another process).
+
+import type { ShopifyEmulator } from "./emulator";
+import { DAY_MS } from "./state";
+import type { DeliveryMode } from "./webhooks";
+
+export interface ControlResult {
+  status: number;
+  body: unknown;
+}
+
+type Handler = (emulator: ShopifyEmulator, params: Record<string, unknown>, match: string[]) => unknown;
+
+const str = (value: unknown, name: string): string => {
+  if (typeof value !== "string" || !value) throw new Error(`${name} is required`);
+  return value;
+};
+
+function webhookState(emulator: ShopifyEmulator) {
+  return {
+    mode: emulator.webhooks.mode,
+    held: emulator.webhooks.held(),
+    webhooks: emulator.webhooks.webhooks(),
+    deliveries: emulator.webhooks.deliveries(),
+  };
+}
+
+const routes: [method: string, pattern: RegExp, handler: Handler][] = [
+  [
+    "GET",
+    /^\/state$/,
+    (emu) => ({
+      url: emu.url,
+      now: emu.now(),
+      shops: [...emu.state.shops.values()].map((s) => ({ ...s, blogs: undefined, charges: emu.state.chargesOf(s.domain) })),
+      webhookMode: emu.webhooks.mode,
+      heldWebhooks: emu.webhooks.held().length,
+    }),
+  ],
+  [
+    "POST",
+    /^\/shops$/,
+    (emu, p) =>
+      emu.addShop({
+        domain: str(p.domain, "domain"),
+        partnerDevelopment: p.partnerDevelopment === true,
+        shopifyPlus: p.shopifyPlus === true,
+        name: typeof p.name === "string" ? p.name : undefined,
+      }),
+  ],
+  [
+    "GET",
+    /^\/shops\/([^/]+)$/,
+    (emu, _p, [domain]) => {
+      const shop = emu.shop(domain!);
+      return { ...shop.record, installed: shop.installed, charges: shop.charges() };
+    },
+  ],
+  ["POST", /^\/shops\/([^/]+)\/uninstall$/, (emu, _p, [domain]) => (emu.uninstallApp(domain!), webhookState(emu))],
+  ["POST", /^\/shops\/([^/]+)\/redact$/, (emu, _p, [domain]) => emu.redactShop(domain!)],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/session-token$/,
+    (emu, p, [domain]) => ({ token: emu.sessionToken(domain!, { userId: typeof p.userId === "number" ? p.userId : undefined }) }),
+  ],
+  ["POST", /^\/shops\/([^/]+)\/offline-token$/, (emu, _p, [domain]) => ({ accessToken: emu.grantOfflineToken(domain!) })],
+  ["POST", /^\/charges\/([^/]+)\/approve$/, (emu, _p, [id]) => emu.approveCharge(id!)],
+  ["POST", /^\/charges\/([^/]+)\/decline$/, (emu, _p, [id]) => emu.declineCharge(id!)],
+  ["POST", /^\/charges\/expire-stale$/, (emu) => ({ expired: emu.expireStaleCharges() })],
+  ["POST", /^\/subscriptions\/([^/]+)\/freeze$/, (emu, _p, [id]) => emu.freezeSubscription(id!)],
+  ["POST", /^\/subscriptions\/([^/]+)\/unfreeze$/, (emu, _p, [id]) => emu.unfreezeSubscription(id!)],
+  [
+    "POST",
+    /^\/clock\/advance$/,
+    (emu, p) => {
+      const ms = (typeof p.ms === "number" ? p.ms : 0) + (typeof p.days === "number" ? p.days * DAY_MS : 0);
+      if (ms <= 0) throw new Error("Give ms or days > 0");
+      return emu.advanceTime(ms);
+    },
+  ],
+  ["GET", /^\/webhooks$/, (emu) => webhookState(emu)],
+  [
+    "POST",
+    /^\/webhooks\/mode$/,
+    (emu, p) => {
+      if (p.mode !== "auto" && p.mode !== "hold") throw new Error('mode must be "auto" or "hold"');
+      emu.webhooks.mode = p.mode as DeliveryMode;
+      return webhookState(emu);
+    },
+  ],
+  ["POST", /^\/webhooks\/release$/, (emu) => emu.webhooks.release()],
+  ["POST", /^\/webhooks\/reverse$/, (emu) => (emu.webhooks.reverse(), webhookState(emu))],
+  [
+    "POST",
+    /^\/webhooks\/reorder$/,
+    (emu, p) => {
+      if (!Array.isArray(p.webhookIds)) throw new Error("webhookIds must be a list");
+      emu.webhooks.reorder(p.webhookIds.map(String));
+      return webhookState(emu);
+    },
+  ],
+  [
+    "POST",
+    /^\/webhooks\/send$/,
+    (emu, p) => emu.deliverWebhook({ shop: str(p.shop, "shop"), topic: str(p.topic, "topic"), payload: p.payload ?? undefined }),
+  ],
+  ["POST", /^\/webhooks\/([^/]+)\/redeliver$/, (emu, _p, [id]) => emu.webhooks.redeliver(id!)],
+  ["POST", /^\/webhooks\/([^/]+)\/forge$/, (emu, _p, [id]) => emu.webhooks.forge(id!)],
+  ["POST", /^\/webhooks\/([^/]+)\/duplicate$/, (emu, _p, [id]) => (emu.webhooks.duplicate(id!), webhookState(emu))],
+  ["POST", /^\/webhooks\/([^/]+)\/drop$/, (emu, _p, [id]) => (emu.webhooks.drop(id!), webhookState(emu))],
+];
+
+export async function controlRoute(
+  emulator: ShopifyEmulator,
+  method: string,
+  path: string,
+  params: Record<string, unknown>,
+): Promise<ControlResult> {
+  for (const [routeMethod, pattern, handler] of routes) {
+    const match = pattern.exec(path);
+    if (!match || routeMethod !== method) continue;
+    try {
+      return { status: 200, body: (await handler(emulator, params, match.slice(1).map(decodeURIComponent))) ?? null };
+    } catch (error) {
+      return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
+    }
+  }
+  return { status: 404, body: { error: `No control route ${method} /_emulator${path}` } };
+}

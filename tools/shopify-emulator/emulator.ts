@@ -1,0 +1,177 @@
+// The emulator's programmatic surface: what tests (and the HTTP control routes) use to play the store
+// owner and Shopify itself — approve charges, move the clock, uninstall, send and manipulate webhooks.
+
+import { AdminResolvers } from "./admin-resolvers";
+import { Billing, DEFAULT_APPROVAL_TIMEOUT_MS, type Decision } from "./billing";
+import { topicPayload, type CustomerRef } from "./payloads";
+import { Clock, DEFAULT_SHOPS, EmulatorState, parseId, type Charge, type ShopRecord, type ShopSeed, type Subscription } from "./state";
+import { TokenIssuer, sessionToken } from "./token-exchange";
+import { DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  apiKey: string;
+  apiSecret: string;
+  // Where webhooks go: appUrl + webhookPaths[topic].
+  appUrl: string;
+  webhookPaths?: Record<string, string>;
+  shops?: ShopSeed[];
+  // Billing clock (charge timestamps, expiry, renewals). Tokens always follow the wall clock, like the app.
+  now?: () => Date;
+  approvalTimeoutMs?: number;
+  // Granted to every access token, comma-separated like Shopify's `scope` field.
+  scopes?: string;
+  // Sent as X-Shopify-API-Version on webhooks.
+  webhookApiVersion?: string;
+}
+
+export interface ClockStep {
+  now: Date;
+  expired: Charge[];
+  renewed: Subscription[];
+}
+
+export class ShopifyEmulator {
+  readonly state: EmulatorState;
+  readonly webhooks: WebhookDispatcher;
+  readonly billing: Billing;
+  readonly tokens: TokenIssuer;
+  readonly scopes: string;
+
+  constructor(
+    readonly options: EmulatorOptions,
+    readonly url: string,
+    private readonly closeServer: () => Promise<void>,
+  ) {
+    const clock = new Clock(options.now);
+    this.state = new EmulatorState(clock, options.shops ?? DEFAULT_SHOPS);
+    this.scopes = options.scopes ?? "write_content";
+    this.webhooks = new WebhookDispatcher({
+      appUrl: options.appUrl,
+      apiSecret: options.apiSecret,
+      apiVersion: options.webhookApiVersion ?? "2025-10",
+      paths: { ...DEFAULT_WEBHOOK_PATHS, ...options.webhookPaths },
+      clock,
+    });
+    this.billing = new Billing(this.state, this.webhooks, {
+      baseUrl: () => this.url,
+      approvalTimeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+    });
+    this.tokens = new TokenIssuer(this.state, { apiKey: options.apiKey, apiSecret: options.apiSecret }, this.scopes);
+  }
+
+  close(): Promise<void> {
+    return this.closeServer();
+  }
+
+  now(): Date {
+    return this.state.clock.now();
+  }
+
+  addShop(seed: ShopSeed): ShopRecord {
+    return this.state.addShop(seed);
+  }
+
+  // Read access to one shop's world, for assertions.
+  shop(domain: string) {
+    const record = this.state.requireShop(domain);
+    const state = this.state;
+    const webhooks = this.webhooks;
+    return {
+      record,
+      get installed() {
+        return record.installed;
+      },
+      charges: () => state.chargesOf(record.domain),
+      subscriptions: () => state.subscriptionsOf(record.domain),
+      purchases: () => state.purchasesOf(record.domain),
+      activeSubscription: () => state.subscriptionsOf(record.domain).find((s) => s.status === "ACTIVE"),
+      articles: () => record.blogs.flatMap((b) => b.articles),
+      accessTokens: () => [...state.accessTokens.values()].filter((t) => t.shop === record.domain).map((t) => t.token),
+      webhooks: (topic?: string) => webhooks.webhooks({ shop: record.domain, topic }),
+      deliveries: (topic?: string) => webhooks.deliveries({ shop: record.domain, topic }),
+    };
+  }
+
+  charge(id: number | string): Charge {
+    return this.billing.find(this.chargeId(id));
+  }
+
+  // What App Bridge's `shopify.idToken()` would return for this shop.
+  sessionToken(shop: string, options: { userId?: number } = {}): string {
+    return sessionToken(this.state.requireShop(shop).domain, {
+      apiKey: this.options.apiKey,
+      apiSecret: this.options.apiSecret,
+      userId: options.userId,
+    });
+  }
+
+  // An offline access token without going through token exchange, for tests that don't exercise auth.
+  grantOfflineToken(shop: string): string {
+    return this.tokens.grantOffline(this.state.requireShop(shop).domain);
+  }
+
+  // Used by the GraphQL endpoint for each authenticated request.
+  resolversFor(shop: string): AdminResolvers {
+    return new AdminResolvers(this.state, this.billing, shop, this.scopes);
+  }
+
+  approveCharge(id: number | string): Decision {
+    return this.billing.approve(this.chargeId(id));
+  }
+
+  declineCharge(id: number | string): Decision {
+    return this.billing.decline(this.chargeId(id));
+  }
+
+  expireStaleCharges(): Charge[] {
+    return this.billing.expireStaleCharges();
+  }
+
+  renewDueSubscriptions(): Subscription[] {
+    return this.billing.renewDueSubscriptions();
+  }
+
+  // Moves billing time forward and applies what Shopify would have done meanwhile.
+  advanceTime(ms: number): ClockStep {
+    const now = this.state.clock.advance(ms);
+    return { now, expired: this.expireStaleCharges(), renewed: this.renewDueSubscriptions() };
+  }
+
+  freezeSubscription(id: number | string): Subscription {
+    return this.billing.freeze(this.chargeId(id));
+  }
+
+  unfreezeSubscription(id: number | string): Subscription {
+    return this.billing.unfreeze(this.chargeId(id));
+  }
+
+  // The merchant removes the app: tokens die, the subscription is cancelled, app/uninstalled is sent.
+  uninstallApp(domain: string): void {
+    const shop = this.state.requireShop(domain);
+    if (!shop.installed) throw new Error(`The app is not installed on ${shop.domain}`);
+    shop.installed = false;
+    this.state.revokeTokens(shop.domain);
+    this.billing.cancelAllFor(shop.domain);
+    this.webhooks.emit(shop.domain, "app/uninstalled", topicPayload("app/uninstalled", shop));
+  }
+
+  // Shopify sends shop/redact 48 hours after uninstall; tests trigger it directly.
+  redactShop(domain: string): Webhook {
+    return this.deliverWebhook({ shop: domain, topic: "shop/redact" });
+  }
+
+  // Sends any topic; without a payload, the documented sample shape for that topic is used.
+  deliverWebhook(params: { shop: string; topic: string; payload?: unknown; customer?: CustomerRef }): Webhook {
+    const shop = this.state.requireShop(params.shop);
+    const payload = params.payload ?? topicPayload(params.topic, shop, params.customer, this.now());
+    return this.webhooks.emit(shop.domain, params.topic, payload);
+  }
+
+  private chargeId(id: number | string): number {
+    const parsed = parseId(id);
+    if (parsed === undefined) throw new Error(`Not a charge id: ${id}`);
+    return parsed;
+  }
+}

@@ -1,0 +1,161 @@
+// The HTTP face of the emulator: the Shopify endpoints the app calls (token exchange, Admin GraphQL), the
+// charge confirmation pages a store owner clicks through, and the JSON control routes under /_emulator.
+
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { adminSchema } from "./admin-schema";
+import { controlRoute } from "./control";
+import { ShopifyEmulator, type EmulatorOptions } from "./emulator";
+import { EMULATOR_SHOP_HEADER } from "./fetch";
+import { execute } from "./gql-executor";
+import { confirmationPage, messagePage } from "./pages";
+import type { ShopRecord } from "./state";
+
+export interface HttpResult {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+}
+
+const json = (status: number, body: unknown): HttpResult => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { "Content-Type": "application/json; charset=utf-8" },
+});
+
+const html = (status: number, body: string): HttpResult => ({
+  status,
+  body,
+  headers: { "Content-Type": "text/html; charset=utf-8" },
+});
+
+const INVALID_TOKEN = json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+// Shopify's endpoints take JSON or form-encoded bodies.
+function parseParams(body: string, contentType: string | undefined): Record<string, unknown> | undefined {
+  if (!body) return {};
+  if (contentType?.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(body));
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function requestShop(emulator: ShopifyEmulator, req: IncomingMessage): ShopRecord | HttpResult {
+  const header = req.headers[EMULATOR_SHOP_HEADER.toLowerCase()];
+  if (typeof header !== "string" || !header) {
+    return json(400, { errors: `Missing ${EMULATOR_SHOP_HEADER} header: send Shopify requests through emulatorFetch()` });
+  }
+  return emulator.state.shops.get(header.toLowerCase()) ?? json(404, { errors: "Not Found" });
+}
+
+function tokenExchange(emulator: ShopifyEmulator, shop: ShopRecord, params: Record<string, unknown>): HttpResult {
+  const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v == null ? undefined : String(v)]));
+  const result = emulator.tokens.handle(shop.domain, strings);
+  return json(result.status, result.body);
+}
+
+function graphql(emulator: ShopifyEmulator, shop: ShopRecord, req: IncomingMessage, params: Record<string, unknown>): HttpResult {
+  const token = req.headers["x-shopify-access-token"];
+  const record = typeof token === "string" ? emulator.state.accessTokens.get(token) : undefined;
+  // A token only opens its own shop: another shop's token is as unknown as a made-up one.
+  if (!record || record.shop !== shop.domain || !shop.installed || (record.expiresAt !== undefined && record.expiresAt <= Date.now())) {
+    return INVALID_TOKEN;
+  }
+  if (typeof params.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
+  const variables = params.variables ?? {};
+  if (typeof variables !== "object" || Array.isArray(variables)) return json(400, { errors: "variables must be an object" });
+  const resolvers = emulator.resolversFor(shop.domain);
+  const result = execute(adminSchema, {
+    query: params.query,
+    variables: variables as Record<string, unknown>,
+    operationName: typeof params.operationName === "string" ? params.operationName : undefined,
+    roots: { query: () => resolvers.query(), mutation: () => resolvers.mutation() },
+  });
+  return json(200, result);
+}
+
+function chargePage(emulator: ShopifyEmulator, method: string, match: RegExpExecArray): HttpResult {
+  const [, shopDomain, kind, id, action] = match;
+  const charge = emulator.state.charges.get(Number(id));
+  if (!charge || charge.shop !== shopDomain || charge.kind !== kind) {
+    return html(404, messagePage("Charge not found", "There is no such charge for this store."));
+  }
+  const shopName = emulator.state.requireShop(charge.shop).name;
+  if (method === "GET" && action === "confirm") {
+    return html(200, confirmationPage(charge, shopName, `/admin/charges/${shopDomain}/${kind}/${id}`));
+  }
+  if (method === "POST" && (action === "approve" || action === "decline")) {
+    if (charge.status !== "PENDING") {
+      return html(409, messagePage("Charge already answered", `This charge is ${charge.status}.`));
+    }
+    const decision = action === "approve" ? emulator.approveCharge(charge.id) : emulator.declineCharge(charge.id);
+    return { status: 302, body: "", headers: { Location: decision.redirectUrl } };
+  }
+  return html(405, messagePage("Method not allowed", `${method} is not allowed here.`));
+}
+
+async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<HttpResult> {
+  const method = req.method ?? "GET";
+  const url = new URL(req.url ?? "/", emulator.url);
+  const path = url.pathname;
+  const body = await readBody(req);
+
+  if (path.startsWith("/_emulator/")) {
+    const params = parseParams(body, req.headers["content-type"]);
+    if (!params) return json(400, { error: "Body must be a JSON object" });
+    const result = await controlRoute(emulator, method, path.slice("/_emulator".length), params);
+    return json(result.status, result.body);
+  }
+
+  const charge = /^\/admin\/charges\/([^/]+)\/(subscription|purchase)\/(\d+)\/(confirm|approve|decline)$/.exec(path);
+  if (charge) return chargePage(emulator, method, charge);
+
+  const isOAuth = path === "/admin/oauth/access_token";
+  const isGraphql = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/.test(path);
+  if ((isOAuth || isGraphql) && method === "POST") {
+    const shop = requestShop(emulator, req);
+    if (!("domain" in shop)) return shop;
+    const params = parseParams(body, req.headers["content-type"]);
+    if (!params) return json(400, { errors: "Body is not valid JSON" });
+    return isOAuth ? tokenExchange(emulator, shop, params) : graphql(emulator, shop, req, params);
+  }
+  return json(404, { errors: "Not Found" });
+}
+
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve(server.address() as AddressInfo));
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions): Promise<ShopifyEmulator> {
+  const host = options.host ?? "127.0.0.1";
+  let emulator: ShopifyEmulator | undefined;
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    route(emulator!, req)
+      .catch((error: unknown) => json(500, { errors: error instanceof Error ? error.message : String(error) }))
+      .then((result) => {
+        res.writeHead(result.status, result.headers);
+        res.end(result.body);
+      });
+  });
+  const address = await listen(server, options.port ?? 0, host);
+  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    });
+  emulator = new ShopifyEmulator(options, `http://${hostPart}:${address.port}`, close);
+  return emulator;
+}

@@ -1,0 +1,237 @@
+// The emulator's in-memory world: shops, their access tokens, charges, blogs, and the clock billing runs on.
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export type SubscriptionStatus = "PENDING" | "ACCEPTED" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
+export type PurchaseStatus = "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED";
+export type ReplacementBehavior = "APPLY_IMMEDIATELY" | "APPLY_ON_NEXT_BILLING_CYCLE" | "STANDARD";
+export type RecurringInterval = "EVERY_30_DAYS" | "ANNUAL";
+
+// Shopify's Decimal scalar is a string ("10.0"); amounts stay strings end to end.
+export interface Money {
+  amount: string;
+  currencyCode: string;
+}
+
+// Shopify's Decimal scalar renders whole numbers with one decimal ("10.0").
+export function decimal(value: number | string): string {
+  const n = Number(value);
+  return Number.isInteger(n) ? n.toFixed(1) : String(n);
+}
+
+export interface Discount {
+  durationLimitInIntervals: number | null;
+  remainingDurationInIntervals: number | null;
+  value: { amount: Money } | { percentage: number };
+  priceAfterDiscount: Money;
+}
+
+export type PricingDetails =
+  | { kind: "recurring"; price: Money; interval: RecurringInterval; discount: Discount | null }
+  | { kind: "usage"; cappedAmount: Money; balanceUsed: Money; terms: string; interval: "EVERY_30_DAYS" };
+
+export interface Subscription {
+  kind: "subscription";
+  id: number;
+  shop: string;
+  name: string;
+  status: SubscriptionStatus;
+  test: boolean;
+  trialDays: number;
+  returnUrl: string;
+  replacementBehavior: ReplacementBehavior;
+  lineItems: PricingDetails[];
+  createdAt: Date;
+  updatedAt: Date;
+  currentPeriodEnd: Date | null;
+  // An approved subscription waiting for the one it replaces to reach its period end (status ACCEPTED).
+  activatesAt: Date | null;
+}
+
+export interface Purchase {
+  kind: "purchase";
+  id: number;
+  shop: string;
+  name: string;
+  status: PurchaseStatus;
+  test: boolean;
+  returnUrl: string;
+  price: Money;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type Charge = Subscription | Purchase;
+
+export type RecurringPricing = Extract<PricingDetails, { kind: "recurring" }>;
+
+export function recurringItem(sub: Subscription): RecurringPricing | undefined {
+  return sub.lineItems.find((li): li is RecurringPricing => li.kind === "recurring");
+}
+
+// A usage-only subscription still bills in 30-day periods.
+export function subscriptionInterval(sub: Subscription): RecurringInterval {
+  return recurringItem(sub)?.interval ?? "EVERY_30_DAYS";
+}
+
+export interface Article {
+  id: number;
+  blogId: number;
+  title: string;
+  handle: string;
+  body: string;
+  summary: string | null;
+  tags: string[];
+  authorName: string | null;
+  isPublished: boolean;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Blog {
+  id: number;
+  title: string;
+  handle: string;
+  articles: Article[];
+}
+
+export interface ShopSeed {
+  domain: string;
+  partnerDevelopment: boolean;
+  shopifyPlus?: boolean;
+  name?: string;
+  currencyCode?: string;
+}
+
+export interface ShopRecord {
+  id: number;
+  domain: string;
+  name: string;
+  email: string;
+  partnerDevelopment: boolean;
+  shopifyPlus: boolean;
+  currencyCode: string;
+  installed: boolean;
+  blogs: Blog[];
+}
+
+export interface AccessToken {
+  token: string;
+  shop: string;
+  online: boolean;
+  scope: string;
+  // Wall-clock ms (like the app's own session expiry checks); undefined for non-expiring offline tokens.
+  expiresAt?: number;
+  userId?: number;
+}
+
+export interface RefreshToken {
+  token: string;
+  shop: string;
+  scope: string;
+  expiresAt: number;
+}
+
+// Billing time. Offset-based so tests can advance it whether or not they inject their own `now`.
+export class Clock {
+  private offsetMs = 0;
+  constructor(private readonly source: () => Date = () => new Date()) {}
+  now(): Date {
+    return new Date(this.source().getTime() + this.offsetMs);
+  }
+  advance(ms: number): Date {
+    this.offsetMs += ms;
+    return this.now();
+  }
+}
+
+export const DEFAULT_SHOPS: ShopSeed[] = [
+  { domain: "dev-store.myshopify.com", partnerDevelopment: true, name: "Dev Store" },
+  { domain: "normal-store.myshopify.com", partnerDevelopment: false, name: "Normal Store" },
+];
+
+export class EmulatorState {
+  readonly shops = new Map<string, ShopRecord>();
+  readonly charges = new Map<number, Charge>();
+  readonly accessTokens = new Map<string, AccessToken>();
+  readonly refreshTokens = new Map<string, RefreshToken>();
+  private lastId = 1000;
+
+  constructor(
+    readonly clock: Clock,
+    seeds: ShopSeed[],
+  ) {
+    for (const seed of seeds) this.addShop(seed);
+  }
+
+  // One counter for every object kind, so a bare numeric id (charge_id) is never ambiguous.
+  nextId(): number {
+    return ++this.lastId;
+  }
+
+  addShop(seed: ShopSeed): ShopRecord {
+    const domain = seed.domain.toLowerCase();
+    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain)) throw new Error(`Not a myshopify.com domain: ${seed.domain}`);
+    if (this.shops.has(domain)) throw new Error(`Shop ${domain} already exists`);
+    const handle = domain.replace(".myshopify.com", "");
+    const shop: ShopRecord = {
+      id: this.nextId(),
+      domain,
+      name: seed.name ?? handle,
+      email: `owner@${handle}.example`,
+      partnerDevelopment: seed.partnerDevelopment,
+      shopifyPlus: seed.shopifyPlus ?? false,
+      currencyCode: seed.currencyCode ?? "USD",
+      installed: true,
+      blogs: [{ id: this.nextId(), title: "News", handle: "news", articles: [] }],
+    };
+    this.shops.set(domain, shop);
+    return shop;
+  }
+
+  requireShop(domain: string): ShopRecord {
+    const shop = this.shops.get(domain.toLowerCase());
+    if (!shop) throw new Error(`Unknown shop ${domain}`);
+    return shop;
+  }
+
+  chargesOf(domain: string): Charge[] {
+    return [...this.charges.values()].filter((c) => c.shop === domain);
+  }
+
+  subscriptionsOf(domain: string): Subscription[] {
+    return this.chargesOf(domain).filter((c): c is Subscription => c.kind === "subscription");
+  }
+
+  purchasesOf(domain: string): Purchase[] {
+    return this.chargesOf(domain).filter((c): c is Purchase => c.kind === "purchase");
+  }
+
+  revokeTokens(domain: string): void {
+    for (const [token, record] of this.accessTokens) if (record.shop === domain) this.accessTokens.delete(token);
+    for (const [token, record] of this.refreshTokens) if (record.shop === domain) this.refreshTokens.delete(token);
+  }
+}
+
+// Accepts a numeric id, its string, or a gid of the expected kind.
+export function parseId(id: number | string, gidType?: string): number | undefined {
+  if (typeof id === "number") return Number.isInteger(id) ? id : undefined;
+  const match = /^(?:gid:\/\/shopify\/([A-Za-z]+)\/)?(\d+)$/.exec(id);
+  if (!match) return undefined;
+  if (match[1] !== undefined && gidType !== undefined && match[1] !== gidType) return undefined;
+  return Number(match[2]);
+}
+
+export function gid(type: string, id: number): string {
+  return `gid://shopify/${type}/${id}`;
+}
+
+export function chargeGid(charge: Charge): string {
+  return gid(charge.kind === "subscription" ? "AppSubscription" : "AppPurchaseOneTime", charge.id);
+}
+
+// Shopify's DateTime scalar: ISO 8601 in UTC with second precision.
+export function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

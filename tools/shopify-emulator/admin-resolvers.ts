@@ -25,9 +25,11 @@ function invalid(message: string): never {
 }
 
 function inputObject(value: unknown, typeName: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) invalid(`Expected ${typeName} to be an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    invalid(`Expected ${typeName} to be an object`);
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) invalid(`${typeName} doesn't accept the field '${key}' (not supported by the emulator or by Shopify)`);
+    if (!allowed.includes(key))
+      invalid(`${typeName} doesn't accept the field '${key}' (not supported by the emulator or by Shopify)`);
   }
   return value as Record<string, unknown>;
 }
@@ -49,7 +51,10 @@ function moneyInput(value: unknown, name: string): Money {
   if ((typeof amount !== "number" && typeof amount !== "string") || !Number.isFinite(Number(amount))) {
     invalid(`${name}.amount must be a Decimal`);
   }
-  return { amount: decimal(amount), currencyCode: requiredString(money.currencyCode, `${name}.currencyCode`) };
+  return {
+    amount: decimal(amount),
+    currencyCode: requiredString(money.currencyCode, `${name}.currencyCode`),
+  };
 }
 
 function enumValue<T extends string>(value: unknown, name: string, allowed: readonly T[]): T | undefined {
@@ -60,25 +65,46 @@ function enumValue<T extends string>(value: unknown, name: string, allowed: read
 
 function lineItemInput(value: unknown): PricingDetails {
   const item = inputObject(value, "AppSubscriptionLineItemInput", ["plan"]);
-  const plan = inputObject(item.plan, "AppPlanInput", ["appRecurringPricingDetails", "appUsagePricingDetails"]);
-  if (plan.appRecurringPricingDetails && plan.appUsagePricingDetails) invalid("A plan has either recurring or usage pricing details");
+  const plan = inputObject(item.plan, "AppPlanInput", [
+    "appRecurringPricingDetails",
+    "appUsagePricingDetails",
+  ]);
+  if (plan.appRecurringPricingDetails && plan.appUsagePricingDetails)
+    invalid("A plan has either recurring or usage pricing details");
   if (plan.appRecurringPricingDetails) {
-    const details = inputObject(plan.appRecurringPricingDetails, "AppRecurringPricingInput", ["price", "interval", "discount", "planHandle"]);
+    const details = inputObject(plan.appRecurringPricingDetails, "AppRecurringPricingInput", [
+      "price",
+      "interval",
+      "discount",
+      "planHandle",
+    ]);
     const price = moneyInput(details.price, "price");
     let discount = null;
     if (details.discount != null) {
-      const d = inputObject(details.discount, "AppSubscriptionDiscountInput", ["durationLimitInIntervals", "value"]);
+      const d = inputObject(details.discount, "AppSubscriptionDiscountInput", [
+        "durationLimitInIntervals",
+        "value",
+      ]);
       const v = inputObject(d.value, "AppSubscriptionDiscountValueInput", ["amount", "percentage"]);
       discount = discountFor(price, {
-        durationLimitInIntervals: optional<number>(d.durationLimitInIntervals, "durationLimitInIntervals", "number") ?? null,
-        value: { amount: v.amount as number | string | null, percentage: optional<number>(v.percentage, "percentage", "number") ?? null },
+        durationLimitInIntervals:
+          optional<number>(d.durationLimitInIntervals, "durationLimitInIntervals", "number") ?? null,
+        value: {
+          amount: v.amount as number | string | null,
+          percentage: optional<number>(v.percentage, "percentage", "number") ?? null,
+        },
       });
     }
-    const interval = enumValue(details.interval, "interval", ["EVERY_30_DAYS", "ANNUAL"] as const) ?? "EVERY_30_DAYS";
+    const interval =
+      enumValue(details.interval, "interval", ["EVERY_30_DAYS", "ANNUAL"] as const) ?? "EVERY_30_DAYS";
     return { kind: "recurring", price, interval, discount };
   }
   if (plan.appUsagePricingDetails) {
-    const details = inputObject(plan.appUsagePricingDetails, "AppUsagePricingInput", ["terms", "cappedAmount", "interval"]);
+    const details = inputObject(plan.appUsagePricingDetails, "AppUsagePricingInput", [
+      "terms",
+      "cappedAmount",
+      "interval",
+    ]);
     const cappedAmount = moneyInput(details.cappedAmount, "cappedAmount");
     return {
       kind: "usage",
@@ -93,7 +119,11 @@ function lineItemInput(value: unknown): PricingDetails {
 
 // ---- views ----
 
-const money = (m: Money): GqlObject => ({ __typename: "MoneyV2", amount: m.amount, currencyCode: m.currencyCode });
+const money = (m: Money): GqlObject => ({
+  __typename: "MoneyV2",
+  amount: m.amount,
+  currencyCode: m.currencyCode,
+});
 
 function pricingView(details: PricingDetails): GqlObject {
   if (details.kind === "usage") {
@@ -135,7 +165,9 @@ function subscriptionView(sub: Subscription): GqlObject {
     createdAt: isoSeconds(sub.createdAt),
     // Shopify only reports a period end while the subscription runs.
     currentPeriodEnd:
-      (sub.status === "ACTIVE" || sub.status === "FROZEN") && sub.currentPeriodEnd ? isoSeconds(sub.currentPeriodEnd) : null,
+      (sub.status === "ACTIVE" || sub.status === "FROZEN") && sub.currentPeriodEnd
+        ? isoSeconds(sub.currentPeriodEnd)
+        : null,
     returnUrl: sub.returnUrl,
     lineItems: sub.lineItems.map((li, index) => ({
       __typename: "AppSubscriptionLineItem",
@@ -161,12 +193,19 @@ const userErrors = (errors: UserError[]): GqlObject[] =>
   errors.map((e) => ({ __typename: "UserError", field: e.field, message: e.message }));
 
 // Relay-style pagination over items sorted by id (creation order), like Shopify's default sort keys.
-function connection<T extends { id: number }>(typeName: string, items: T[], args: Args, view: (item: T) => GqlObject): GqlObject {
+function connection<T extends { id: number }>(
+  typeName: string,
+  items: T[],
+  args: Args,
+  view: (item: T) => GqlObject,
+): GqlObject {
   const first = optional<number>(args.first, "first", "number");
   const last = optional<number>(args.last, "last", "number");
-  if (first === undefined && last === undefined) throw new GqlFieldError("you must provide one of first or last");
+  if (first === undefined && last === undefined)
+    throw new GqlFieldError("you must provide one of first or last");
   if ((first ?? 0) > 250 || (last ?? 0) > 250) throw new GqlFieldError("The maximum page size is 250");
-  const decode = (cursor: unknown) => Number(JSON.parse(Buffer.from(String(cursor), "base64").toString()).last_id);
+  const decode = (cursor: unknown) =>
+    Number(JSON.parse(Buffer.from(String(cursor), "base64").toString()).last_id);
   let list = [...items].sort((a, b) => a.id - b.id);
   if (args.reverse === true) list.reverse();
   if (args.after != null) {
@@ -196,7 +235,12 @@ function connection<T extends { id: number }>(typeName: string, items: T[], args
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "article";
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "article"
+  );
 }
 
 export class AdminResolvers {
@@ -264,7 +308,10 @@ export class AdminResolvers {
         };
       },
       appSubscriptionCancel: (args: Args) => {
-        const result = this.billing.cancelSubscription(this.shop.domain, parseId(requiredString(args.id, "id"), "AppSubscription"));
+        const result = this.billing.cancelSubscription(
+          this.shop.domain,
+          parseId(requiredString(args.id, "id"), "AppSubscription"),
+        );
         return {
           __typename: "AppSubscriptionCancelPayload",
           appSubscription: result.charge && subscriptionView(result.charge),
@@ -281,10 +328,13 @@ export class AdminResolvers {
       __typename: "AppInstallation",
       id: gid("AppInstallation", this.shop.id),
       launchUrl: `https://admin.shopify.com/store/${this.shop.domain.replace(".myshopify.com", "")}/apps`,
-      accessScopes: this.scopes.split(",").map((handle) => ({ __typename: "AccessScope", handle, description: handle })),
+      accessScopes: this.scopes
+        .split(",")
+        .map((handle) => ({ __typename: "AccessScope", handle, description: handle })),
       activeSubscriptions: subs.filter((s) => s.status === "ACTIVE").map(subscriptionView),
       allSubscriptions: (args: Args) => connection("AppSubscription", subs, args, subscriptionView),
-      oneTimePurchases: (args: Args) => connection("AppPurchaseOneTime", this.state.purchasesOf(this.shop.domain), args, purchaseView),
+      oneTimePurchases: (args: Args) =>
+        connection("AppPurchaseOneTime", this.state.purchasesOf(this.shop.domain), args, purchaseView),
     };
   }
 
@@ -342,7 +392,8 @@ export class AdminResolvers {
 
   private node(id: string): GqlObject | null {
     const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)$/.exec(id);
-    if (!match) throw new GqlFieldError(`Invalid global id '${id}'`, { code: "argumentLiteralsIncompatible" });
+    if (!match)
+      throw new GqlFieldError(`Invalid global id '${id}'`, { code: "argumentLiteralsIncompatible" });
     const [, type, rawId] = match;
     const numeric = Number(rawId);
     const charge = this.state.charges.get(numeric);
@@ -386,9 +437,11 @@ export class AdminResolvers {
     const errors: { field: string[]; message: string; code: string }[] = [];
     const blogId = parseId(requiredString(input.blogId, "article.blogId"), "Blog");
     const blog = this.shop.blogs.find((b) => b.id === blogId);
-    if (!blog) errors.push({ field: ["article", "blogId"], message: "Blog does not exist", code: "NOT_FOUND" });
+    if (!blog)
+      errors.push({ field: ["article", "blogId"], message: "Blog does not exist", code: "NOT_FOUND" });
     const title = optional<string>(input.title, "article.title", "string") ?? "";
-    if (!title.trim()) errors.push({ field: ["article", "title"], message: "Title can't be blank", code: "BLANK" });
+    if (!title.trim())
+      errors.push({ field: ["article", "title"], message: "Title can't be blank", code: "BLANK" });
     const authorName = requiredString(author.name, "article.author.name");
     if (!blog || errors.length) {
       return {
@@ -398,10 +451,12 @@ export class AdminResolvers {
       };
     }
     const tags = input.tags ?? [];
-    if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string")) invalid("article.tags must be a list of strings");
+    if (!Array.isArray(tags) || tags.some((t) => typeof t !== "string"))
+      invalid("article.tags must be a list of strings");
     const now = this.state.clock.now();
     const publishDate = optional<string>(input.publishDate, "article.publishDate", "string");
-    const isPublished = optional<boolean>(input.isPublished, "article.isPublished", "boolean") ?? publishDate !== undefined;
+    const isPublished =
+      optional<boolean>(input.isPublished, "article.isPublished", "boolean") ?? publishDate !== undefined;
     const wanted = optional<string>(input.handle, "article.handle", "string") ?? slug(title);
     let handle = wanted;
     for (let n = 1; blog.articles.some((a) => a.handle === handle); n++) handle = `${wanted}-${n}`;

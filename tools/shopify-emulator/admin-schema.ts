@@ -7,7 +7,9 @@ const PAGE_ARGS = ["first", "after", "last", "before", "reverse", "sortKey", "qu
 
 function connection(node: string): Record<string, TypeDef> {
   return {
-    [`${node}Connection`]: { fields: { edges: `[${node}Edge!]!`, nodes: `[${node}!]!`, pageInfo: "PageInfo!" } },
+    [`${node}Connection`]: {
+      fields: { edges: `[${node}Edge!]!`, nodes: `[${node}!]!`, pageInfo: "PageInfo!" },
+    },
     [`${node}Edge`]: { fields: { cursor: "String!", node: `${node}!` } },
   };
 }
@@ -48,7 +50,10 @@ export const adminSchema: Schema = {
           type: "AppSubscriptionCreatePayload",
           args: ["name", "lineItems", "returnUrl", "trialDays", "test", "replacementBehavior"],
         },
-        appPurchaseOneTimeCreate: { type: "AppPurchaseOneTimeCreatePayload", args: ["name", "price", "returnUrl", "test"] },
+        appPurchaseOneTimeCreate: {
+          type: "AppPurchaseOneTimeCreatePayload",
+          args: ["name", "price", "returnUrl", "test"],
+        },
         appSubscriptionCancel: { type: "AppSubscriptionCancelPayload", args: ["id", "prorate"] },
         articleCreate: { type: "ArticleCreatePayload", args: ["article"] },
       },
@@ -93,7 +98,12 @@ export const adminSchema: Schema = {
       },
     },
     AppUsagePricing: {
-      fields: { balanceUsed: "MoneyV2!", cappedAmount: "MoneyV2!", terms: "String!", interval: "AppPricingInterval!" },
+      fields: {
+        balanceUsed: "MoneyV2!",
+        cappedAmount: "MoneyV2!",
+        terms: "String!",
+        interval: "AppPricingInterval!",
+      },
     },
     AppSubscriptionDiscount: {
       fields: {
@@ -120,7 +130,14 @@ export const adminSchema: Schema = {
       },
     },
     MoneyV2: { fields: { amount: "Decimal!", currencyCode: "CurrencyCode!" } },
-    PageInfo: { fields: { hasNextPage: "Boolean!", hasPreviousPage: "Boolean!", startCursor: "String", endCursor: "String" } },
+    PageInfo: {
+      fields: {
+        hasNextPage: "Boolean!",
+        hasPreviousPage: "Boolean!",
+        startCursor: "String",
+        endCursor: "String",
+      },
+    },
     ...connection("AppSubscription"),
     ...connection("AppPurchaseOneTime"),
     ...connection("Blog"),
@@ -138,7 +155,12 @@ export const adminSchema: Schema = {
       },
     },
     ShopPlan: {
-      fields: { displayName: "String!", publicDisplayName: "String!", partnerDevelopment: "Boolean!", shopifyPlus: "Boolean!" },
+      fields: {
+        displayName: "String!",
+        publicDisplayName: "String!",
+        partnerDevelopment: "Boolean!",
+        shopifyPlus: "Boolean!",
+      },
     },
     Blog: {
       fields: {
@@ -168,14 +190,22 @@ export const adminSchema: Schema = {
     },
     ArticleAuthor: { fields: { name: "String!" } },
     UserError: { fields: { field: "[String!]", message: "String!" } },
-    ArticleCreateUserError: { fields: { field: "[String!]", message: "String!", code: "ArticleCreateUserErrorCode" } },
+    ArticleCreateUserError: {
+      fields: { field: "[String!]", message: "String!", code: "ArticleCreateUserErrorCode" },
+    },
     AppSubscriptionCreatePayload: {
       fields: { appSubscription: "AppSubscription", confirmationUrl: "URL", userErrors: "[UserError!]!" },
     },
     AppPurchaseOneTimeCreatePayload: {
-      fields: { appPurchaseOneTime: "AppPurchaseOneTime", confirmationUrl: "URL", userErrors: "[UserError!]!" },
+      fields: {
+        appPurchaseOneTime: "AppPurchaseOneTime",
+        confirmationUrl: "URL",
+        userErrors: "[UserError!]!",
+      },
     },
-    AppSubscriptionCancelPayload: { fields: { appSubscription: "AppSubscription", userErrors: "[UserError!]!" } },
+    AppSubscriptionCancelPayload: {
+      fields: { appSubscription: "AppSubscription", userErrors: "[UserError!]!" },
+    },
     ArticleCreatePayload: { fields: { article: "Article", userErrors: "[ArticleCreateUserError!]!" } },
   },
 };

@@ -13,7 +13,11 @@ beforeEach(async () => {
 });
 afterEach(() => env.close());
 
-async function createSubscription(vars: { name?: string; amount?: string; test?: boolean; behavior?: string } = {}, shop = DEV_STORE, shopToken = token) {
+async function createSubscription(
+  vars: { name?: string; amount?: string; test?: boolean; behavior?: string } = {},
+  shop = DEV_STORE,
+  shopToken = token,
+) {
   const result = await env.gql(shop, shopToken, CREATE_SUBSCRIPTION, {
     name: vars.name ?? "Pro",
     returnUrl: RETURN_URL,
@@ -41,7 +45,10 @@ describe("subscription approval", () => {
     expect(html).toContain("Test charge");
     const approveAction = /<form method="post" action="([^"]+\/approve)"/.exec(html)![1]!;
 
-    const approval = await fetch(new URL(approveAction, env.emulator.url), { method: "POST", redirect: "manual" });
+    const approval = await fetch(new URL(approveAction, env.emulator.url), {
+      method: "POST",
+      redirect: "manual",
+    });
     expect(approval.status).toBe(302);
     const location = new URL(approval.headers.get("location")!);
     expect(location.origin + location.pathname).toBe("https://app.example/billing/return");
@@ -91,17 +98,27 @@ describe("subscription approval", () => {
   it("declines: status DECLINED, redirect back with charge_id, webhook sent, and the page no longer offers buttons", async () => {
     const created = await createSubscription();
     const id = numericId(created.appSubscription.id);
-    const decline = await fetch(created.confirmationUrl.replace(/confirm$/, "decline"), { method: "POST", redirect: "manual" });
+    const decline = await fetch(created.confirmationUrl.replace(/confirm$/, "decline"), {
+      method: "POST",
+      redirect: "manual",
+    });
     expect(decline.status).toBe(302);
     expect(new URL(decline.headers.get("location")!).searchParams.get("charge_id")).toBe(String(id));
     expect(env.emulator.charge(id).status).toBe("DECLINED");
     const page = await (await fetch(created.confirmationUrl)).text();
     expect(page).not.toContain("<form");
     expect(page).toContain("DECLINED");
-    const again = await fetch(created.confirmationUrl.replace(/confirm$/, "approve"), { method: "POST", redirect: "manual" });
+    const again = await fetch(created.confirmationUrl.replace(/confirm$/, "approve"), {
+      method: "POST",
+      redirect: "manual",
+    });
     expect(again.status).toBe(409);
     await env.emulator.webhooks.idle();
-    expect(env.receiver.received.map((h) => (h.payload as { app_subscription: { status: string } }).app_subscription.status)).toEqual(["DECLINED"]);
+    expect(
+      env.receiver.received.map(
+        (h) => (h.payload as { app_subscription: { status: string } }).app_subscription.status,
+      ),
+    ).toEqual(["DECLINED"]);
   });
 
   it("expires a charge nobody answered within the approval timeout", async () => {
@@ -118,11 +135,17 @@ describe("subscription approval", () => {
     const created = await createSubscription({ test: false });
     expect(created.appSubscription).toBeNull();
     expect(created.confirmationUrl).toBeNull();
-    expect(created.userErrors).toEqual([{ field: ["test"], message: expect.stringMatching(/development store/) }]);
+    expect(created.userErrors).toEqual([
+      { field: ["test"], message: expect.stringMatching(/development store/) },
+    ]);
   });
 
   it("lets a normal store create a real charge", async () => {
-    const created = await createSubscription({ test: false }, NORMAL_STORE, env.emulator.grantOfflineToken(NORMAL_STORE));
+    const created = await createSubscription(
+      { test: false },
+      NORMAL_STORE,
+      env.emulator.grantOfflineToken(NORMAL_STORE),
+    );
     expect(created.userErrors).toEqual([]);
     expect(created.appSubscription.test).toBe(false);
   });
@@ -135,8 +158,14 @@ describe("replacement and lifecycle", () => {
     const pro = await createSubscription({ name: "Pro", amount: "19.00", behavior: "APPLY_IMMEDIATELY" });
     env.emulator.approveCharge(pro.appSubscription.id);
     expect(env.emulator.charge(basic.appSubscription.id).status).toBe("CANCELLED");
-    const active = await env.gql(DEV_STORE, token, "{ currentAppInstallation { activeSubscriptions { name status } } }");
-    expect(active.body.data.currentAppInstallation.activeSubscriptions).toEqual([{ name: "Pro", status: "ACTIVE" }]);
+    const active = await env.gql(
+      DEV_STORE,
+      token,
+      "{ currentAppInstallation { activeSubscriptions { name status } } }",
+    );
+    expect(active.body.data.currentAppInstallation.activeSubscriptions).toEqual([
+      { name: "Pro", status: "ACTIVE" },
+    ]);
     await env.emulator.webhooks.idle();
     const statuses = env.receiver.received.map((h) => {
       const sub = (h.payload as { app_subscription: { name: string; status: string } }).app_subscription;
@@ -148,7 +177,11 @@ describe("replacement and lifecycle", () => {
   it("keeps the old subscription until its period ends with APPLY_ON_NEXT_BILLING_CYCLE, then switches", async () => {
     const pro = await createSubscription({ name: "Pro", amount: "19.00" });
     env.emulator.approveCharge(pro.appSubscription.id);
-    const basic = await createSubscription({ name: "Basic", amount: "9.00", behavior: "APPLY_ON_NEXT_BILLING_CYCLE" });
+    const basic = await createSubscription({
+      name: "Basic",
+      amount: "9.00",
+      behavior: "APPLY_ON_NEXT_BILLING_CYCLE",
+    });
     env.emulator.approveCharge(basic.appSubscription.id);
     expect(env.emulator.charge(pro.appSubscription.id).status).toBe("ACTIVE");
     expect(env.emulator.charge(basic.appSubscription.id).status).toBe("ACCEPTED");
@@ -184,11 +217,17 @@ describe("replacement and lifecycle", () => {
       currentPeriodEnd: new Date(START.getTime() + 60 * DAY_MS),
     });
     env.emulator.freezeSubscription(id);
-    const frozen = await env.gql(DEV_STORE, token, "{ currentAppInstallation { activeSubscriptions { id } } }");
+    const frozen = await env.gql(
+      DEV_STORE,
+      token,
+      "{ currentAppInstallation { activeSubscriptions { id } } }",
+    );
     expect(frozen.body.data.currentAppInstallation.activeSubscriptions).toEqual([]);
     env.emulator.unfreezeSubscription(id);
     await env.emulator.webhooks.idle();
-    const statuses = env.receiver.received.map((h) => (h.payload as { app_subscription: { status: string } }).app_subscription.status);
+    const statuses = env.receiver.received.map(
+      (h) => (h.payload as { app_subscription: { status: string } }).app_subscription.status,
+    );
     expect(statuses).toEqual(["ACTIVE", "FROZEN", "ACTIVE"]);
   });
 
@@ -196,10 +235,18 @@ describe("replacement and lifecycle", () => {
     const pro = await createSubscription();
     env.emulator.approveCharge(pro.appSubscription.id);
     const cancel = `mutation C($id: ID!) { appSubscriptionCancel(id: $id, prorate: true) { appSubscription { status } userErrors { field message } } }`;
-    const foreign = await env.gql(NORMAL_STORE, env.emulator.grantOfflineToken(NORMAL_STORE), cancel, { id: pro.appSubscription.id });
-    expect(foreign.body.data.appSubscriptionCancel).toEqual({ appSubscription: null, userErrors: [{ field: ["id"], message: "Couldn't find subscription" }] });
+    const foreign = await env.gql(NORMAL_STORE, env.emulator.grantOfflineToken(NORMAL_STORE), cancel, {
+      id: pro.appSubscription.id,
+    });
+    expect(foreign.body.data.appSubscriptionCancel).toEqual({
+      appSubscription: null,
+      userErrors: [{ field: ["id"], message: "Couldn't find subscription" }],
+    });
     const own = await env.gql(DEV_STORE, token, cancel, { id: pro.appSubscription.id });
-    expect(own.body.data.appSubscriptionCancel).toEqual({ appSubscription: { status: "CANCELLED" }, userErrors: [] });
+    expect(own.body.data.appSubscriptionCancel).toEqual({
+      appSubscription: { status: "CANCELLED" },
+      userErrors: [],
+    });
   });
 
   it("approves a one-time purchase and sends app_purchases_one_time/update", async () => {
@@ -210,11 +257,18 @@ describe("replacement and lifecycle", () => {
         appPurchaseOneTime { id status } confirmationUrl userErrors { message } } }`,
     );
     const purchase = created.body.data.appPurchaseOneTimeCreate;
-    expect(purchase.confirmationUrl).toMatch(/\/admin\/charges\/dev-store\.myshopify\.com\/purchase\/\d+\/confirm$/);
+    expect(purchase.confirmationUrl).toMatch(
+      /\/admin\/charges\/dev-store\.myshopify\.com\/purchase\/\d+\/confirm$/,
+    );
     const decision = env.emulator.approveCharge(purchase.appPurchaseOneTime.id);
-    expect(new URL(decision.redirectUrl).searchParams.get("charge_id")).toBe(String(numericId(purchase.appPurchaseOneTime.id)));
+    expect(new URL(decision.redirectUrl).searchParams.get("charge_id")).toBe(
+      String(numericId(purchase.appPurchaseOneTime.id)),
+    );
     await env.emulator.webhooks.idle();
-    expect(env.receiver.received[0]).toMatchObject({ topic: "app_purchases_one_time/update", hmacValid: true });
+    expect(env.receiver.received[0]).toMatchObject({
+      topic: "app_purchases_one_time/update",
+      hmacValid: true,
+    });
     expect(env.receiver.received[0]!.payload).toEqual({
       app_purchase_one_time: {
         admin_graphql_api_id: purchase.appPurchaseOneTime.id,

@@ -67,14 +67,23 @@ function monthlyPrice(sub: Subscription): number {
   return item.interval === "ANNUAL" ? amount / 12 : amount;
 }
 
-export function discountFor(price: Money, input: { durationLimitInIntervals?: number | null; value: { amount?: number | string | null; percentage?: number | null } }): Discount {
+export function discountFor(
+  price: Money,
+  input: {
+    durationLimitInIntervals?: number | null;
+    value: { amount?: number | string | null; percentage?: number | null };
+  },
+): Discount {
   const base = Number(price.amount);
   const { amount, percentage } = input.value;
   const after = amount != null ? Math.max(0, base - Number(amount)) : base * (1 - Number(percentage ?? 0));
   return {
     durationLimitInIntervals: input.durationLimitInIntervals ?? null,
     remainingDurationInIntervals: input.durationLimitInIntervals ?? null,
-    value: amount != null ? { amount: { amount: decimal(amount), currencyCode: price.currencyCode } } : { percentage: Number(percentage ?? 0) },
+    value:
+      amount != null
+        ? { amount: { amount: decimal(amount), currencyCode: price.currencyCode } }
+        : { percentage: Number(percentage ?? 0) },
     priceAfterDiscount: { amount: decimal(Math.round(after * 100) / 100), currencyCode: price.currencyCode },
   };
 }
@@ -89,14 +98,19 @@ export class Billing {
   createSubscription(shopDomain: string, input: SubscriptionInput): CreateResult<Subscription> {
     const shop = this.state.requireShop(shopDomain);
     const userErrors = [...this.commonErrors(shop.partnerDevelopment, input)];
-    if (!input.lineItems.length) userErrors.push({ field: ["lineItems"], message: "Line items can't be blank" });
+    if (!input.lineItems.length)
+      userErrors.push({ field: ["lineItems"], message: "Line items can't be blank" });
     const kinds = input.lineItems.map((li) => li.kind);
     if (new Set(kinds).size !== kinds.length) {
-      userErrors.push({ field: ["lineItems"], message: "Only one recurring and one usage line item are allowed" });
+      userErrors.push({
+        field: ["lineItems"],
+        message: "Only one recurring and one usage line item are allowed",
+      });
     }
     for (const li of input.lineItems) {
       const money = li.kind === "recurring" ? li.price : li.cappedAmount;
-      if (!(Number(money.amount) > 0)) userErrors.push({ field: ["lineItems"], message: "Price must be greater than 0" });
+      if (!(Number(money.amount) > 0))
+        userErrors.push({ field: ["lineItems"], message: "Price must be greater than 0" });
     }
     if (userErrors.length) return { charge: null, confirmationUrl: null, userErrors };
     const now = this.state.clock.now();
@@ -123,7 +137,8 @@ export class Billing {
   createPurchase(shopDomain: string, input: PurchaseInput): CreateResult<Purchase> {
     const shop = this.state.requireShop(shopDomain);
     const userErrors = [...this.commonErrors(shop.partnerDevelopment, input)];
-    if (!(Number(input.price.amount) > 0)) userErrors.push({ field: ["price"], message: "Price must be greater than 0" });
+    if (!(Number(input.price.amount) > 0))
+      userErrors.push({ field: ["price"], message: "Price must be greater than 0" });
     if (userErrors.length) return { charge: null, confirmationUrl: null, userErrors };
     const now = this.state.clock.now();
     const purchase: Purchase = {
@@ -142,13 +157,21 @@ export class Billing {
     return { charge: purchase, confirmationUrl: this.confirmationUrl(purchase), userErrors: [] };
   }
 
-  cancelSubscription(shopDomain: string, id: number | undefined): { charge: Subscription | null; userErrors: UserError[] } {
+  cancelSubscription(
+    shopDomain: string,
+    id: number | undefined,
+  ): { charge: Subscription | null; userErrors: UserError[] } {
     const sub = id === undefined ? undefined : this.state.charges.get(id);
     if (!sub || sub.kind !== "subscription" || sub.shop !== shopDomain) {
       return { charge: null, userErrors: [{ field: ["id"], message: "Couldn't find subscription" }] };
     }
     if (sub.status === "CANCELLED" || sub.status === "DECLINED" || sub.status === "EXPIRED") {
-      return { charge: null, userErrors: [{ field: ["id"], message: `Cannot cancel a subscription that is ${sub.status.toLowerCase()}` }] };
+      return {
+        charge: null,
+        userErrors: [
+          { field: ["id"], message: `Cannot cancel a subscription that is ${sub.status.toLowerCase()}` },
+        ],
+      };
     }
     this.setStatus(sub, "CANCELLED");
     return { charge: sub, userErrors: [] };
@@ -179,7 +202,9 @@ export class Billing {
     const periodEnd = current?.currentPeriodEnd;
     const deferred =
       charge.replacementBehavior === "APPLY_ON_NEXT_BILLING_CYCLE" ||
-      (charge.replacementBehavior === "STANDARD" && current !== undefined && monthlyPrice(charge) < monthlyPrice(current));
+      (charge.replacementBehavior === "STANDARD" &&
+        current !== undefined &&
+        monthlyPrice(charge) < monthlyPrice(current));
     if (periodEnd && deferred) {
       charge.activatesAt = periodEnd;
       this.setStatus(charge, "ACCEPTED");
@@ -200,7 +225,9 @@ export class Billing {
 
   expireStaleCharges(): Charge[] {
     const cutoff = this.state.clock.now().getTime() - this.options.approvalTimeoutMs;
-    const stale = [...this.state.charges.values()].filter((c) => c.status === "PENDING" && c.createdAt.getTime() <= cutoff);
+    const stale = [...this.state.charges.values()].filter(
+      (c) => c.status === "PENDING" && c.createdAt.getTime() <= cutoff,
+    );
     for (const charge of stale) this.setStatus(charge, "EXPIRED");
     return stale;
   }
@@ -210,20 +237,31 @@ export class Billing {
     const now = this.state.clock.now();
     const renewed: Subscription[] = [];
     for (const sub of [...this.state.charges.values()]) {
-      if (sub.kind !== "subscription" || sub.status !== "ACTIVE" || !sub.currentPeriodEnd || sub.currentPeriodEnd > now) continue;
+      if (
+        sub.kind !== "subscription" ||
+        sub.status !== "ACTIVE" ||
+        !sub.currentPeriodEnd ||
+        sub.currentPeriodEnd > now
+      )
+        continue;
       const successor = this.state
         .subscriptionsOf(sub.shop)
         .find((s) => s.status === "ACCEPTED" && s.activatesAt && s.activatesAt <= now);
       if (successor?.activatesAt) {
         this.setStatus(sub, "CANCELLED");
-        successor.currentPeriodEnd = this.rollForward(successor.activatesAt, subscriptionInterval(successor), now);
+        successor.currentPeriodEnd = this.rollForward(
+          successor.activatesAt,
+          subscriptionInterval(successor),
+          now,
+        );
         successor.activatesAt = null;
         this.setStatus(successor, "ACTIVE");
         renewed.push(successor);
       } else {
         sub.currentPeriodEnd = this.rollForward(sub.currentPeriodEnd, subscriptionInterval(sub), now);
         for (const li of sub.lineItems) {
-          if (li.kind === "recurring" && li.discount?.remainingDurationInIntervals) li.discount.remainingDurationInIntervals--;
+          if (li.kind === "recurring" && li.discount?.remainingDurationInIntervals)
+            li.discount.remainingDurationInIntervals--;
         }
         renewed.push(sub);
       }
@@ -234,7 +272,8 @@ export class Billing {
   // Shopify freezes a subscription when the store stops paying its own bill, and unfreezes it after.
   freeze(id: number): Subscription {
     const sub = this.subscription(id);
-    if (sub.status !== "ACTIVE") throw new Error(`Subscription ${id} is ${sub.status}, only ACTIVE can be frozen`);
+    if (sub.status !== "ACTIVE")
+      throw new Error(`Subscription ${id} is ${sub.status}, only ACTIVE can be frozen`);
     this.setStatus(sub, "FROZEN");
     return sub;
   }
@@ -253,16 +292,25 @@ export class Billing {
   // On uninstall Shopify cancels the app's subscription; pending charges can no longer be approved.
   cancelAllFor(shopDomain: string): void {
     for (const sub of this.state.subscriptionsOf(shopDomain)) {
-      if (sub.status === "ACTIVE" || sub.status === "FROZEN" || sub.status === "ACCEPTED" || sub.status === "PENDING") {
+      if (
+        sub.status === "ACTIVE" ||
+        sub.status === "FROZEN" ||
+        sub.status === "ACCEPTED" ||
+        sub.status === "PENDING"
+      ) {
         this.setStatus(sub, "CANCELLED");
       }
     }
   }
 
-  private commonErrors(partnerDevelopment: boolean, input: { name: string; returnUrl: string; test?: boolean }): UserError[] {
+  private commonErrors(
+    partnerDevelopment: boolean,
+    input: { name: string; returnUrl: string; test?: boolean },
+  ): UserError[] {
     const errors: UserError[] = [];
     if (!input.name.trim()) errors.push({ field: ["name"], message: "Name can't be blank" });
-    if (!URL.canParse(input.returnUrl)) errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
+    if (!URL.canParse(input.returnUrl))
+      errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
     if (partnerDevelopment && !input.test) {
       errors.push({
         field: ["test"],

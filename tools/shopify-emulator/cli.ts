@@ -41,7 +41,10 @@ const emulator = await startEmulator({
   host: values.host,
   appUrl: required(values["app-url"] ?? process.env.SHOPIFY_APP_URL, "--app-url or SHOPIFY_APP_URL"),
   apiKey: required(values["api-key"] ?? process.env.SHOPIFY_API_KEY, "--api-key or SHOPIFY_API_KEY"),
-  apiSecret: required(values["api-secret"] ?? process.env.SHOPIFY_API_SECRET, "--api-secret or SHOPIFY_API_SECRET"),
+  apiSecret: required(
+    values["api-secret"] ?? process.env.SHOPIFY_API_SECRET,
+    "--api-secret or SHOPIFY_API_SECRET",
+  ),
   scopes: values.scopes ?? process.env.SCOPES,
   shops: shopSpecs ? shopSpecs.map(parseShop) : DEFAULT_SHOPS,
 });

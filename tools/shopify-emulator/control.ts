@@ -33,7 +33,11 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
     (emu) => ({
       url: emu.url,
       now: emu.now(),
-      shops: [...emu.state.shops.values()].map((s) => ({ ...s, blogs: undefined, charges: emu.state.chargesOf(s.domain) })),
+      shops: [...emu.state.shops.values()].map((s) => ({
+        ...s,
+        blogs: undefined,
+        charges: emu.state.chargesOf(s.domain),
+      })),
       webhookMode: emu.webhooks.mode,
       heldWebhooks: emu.webhooks.held().length,
     }),
@@ -57,14 +61,24 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
       return { ...shop.record, installed: shop.installed, charges: shop.charges() };
     },
   ],
-  ["POST", /^\/shops\/([^/]+)\/uninstall$/, (emu, _p, [domain]) => (emu.uninstallApp(domain!), webhookState(emu))],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/uninstall$/,
+    (emu, _p, [domain]) => (emu.uninstallApp(domain!), webhookState(emu)),
+  ],
   ["POST", /^\/shops\/([^/]+)\/redact$/, (emu, _p, [domain]) => emu.redactShop(domain!)],
   [
     "POST",
     /^\/shops\/([^/]+)\/session-token$/,
-    (emu, p, [domain]) => ({ token: emu.sessionToken(domain!, { userId: typeof p.userId === "number" ? p.userId : undefined }) }),
+    (emu, p, [domain]) => ({
+      token: emu.sessionToken(domain!, { userId: typeof p.userId === "number" ? p.userId : undefined }),
+    }),
   ],
-  ["POST", /^\/shops\/([^/]+)\/offline-token$/, (emu, _p, [domain]) => ({ accessToken: emu.grantOfflineToken(domain!) })],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/offline-token$/,
+    (emu, _p, [domain]) => ({ accessToken: emu.grantOfflineToken(domain!) }),
+  ],
   ["POST", /^\/charges\/([^/]+)\/approve$/, (emu, _p, [id]) => emu.approveCharge(id!)],
   ["POST", /^\/charges\/([^/]+)\/decline$/, (emu, _p, [id]) => emu.declineCharge(id!)],
   ["POST", /^\/charges\/expire-stale$/, (emu) => ({ expired: emu.expireStaleCharges() })],
@@ -103,11 +117,20 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
   [
     "POST",
     /^\/webhooks\/send$/,
-    (emu, p) => emu.deliverWebhook({ shop: str(p.shop, "shop"), topic: str(p.topic, "topic"), payload: p.payload ?? undefined }),
+    (emu, p) =>
+      emu.deliverWebhook({
+        shop: str(p.shop, "shop"),
+        topic: str(p.topic, "topic"),
+        payload: p.payload ?? undefined,
+      }),
   ],
   ["POST", /^\/webhooks\/([^/]+)\/redeliver$/, (emu, _p, [id]) => emu.webhooks.redeliver(id!)],
   ["POST", /^\/webhooks\/([^/]+)\/forge$/, (emu, _p, [id]) => emu.webhooks.forge(id!)],
-  ["POST", /^\/webhooks\/([^/]+)\/duplicate$/, (emu, _p, [id]) => (emu.webhooks.duplicate(id!), webhookState(emu))],
+  [
+    "POST",
+    /^\/webhooks\/([^/]+)\/duplicate$/,
+    (emu, _p, [id]) => (emu.webhooks.duplicate(id!), webhookState(emu)),
+  ],
   ["POST", /^\/webhooks\/([^/]+)\/drop$/, (emu, _p, [id]) => (emu.webhooks.drop(id!), webhookState(emu))],
 ];
 
@@ -121,7 +144,10 @@ export async function controlRoute(
     const match = pattern.exec(path);
     if (!match || routeMethod !== method) continue;
     try {
-      return { status: 200, body: (await handler(emulator, params, match.slice(1).map(decodeURIComponent))) ?? null };
+      return {
+        status: 200,
+        body: (await handler(emulator, params, match.slice(1).map(decodeURIComponent))) ?? null,
+      };
     } catch (error) {
       return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
     }

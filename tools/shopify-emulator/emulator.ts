@@ -4,7 +4,16 @@
 import { AdminResolvers } from "./admin-resolvers";
 import { Billing, DEFAULT_APPROVAL_TIMEOUT_MS, type Decision } from "./billing";
 import { topicPayload, type CustomerRef } from "./payloads";
-import { Clock, DEFAULT_SHOPS, EmulatorState, parseId, type Charge, type ShopRecord, type ShopSeed, type Subscription } from "./state";
+import {
+  Clock,
+  DEFAULT_SHOPS,
+  EmulatorState,
+  parseId,
+  type Charge,
+  type ShopRecord,
+  type ShopSeed,
+  type Subscription,
+} from "./state";
 import { TokenIssuer, sessionToken } from "./token-exchange";
 import { DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
 
@@ -58,7 +67,11 @@ export class ShopifyEmulator {
       baseUrl: () => this.url,
       approvalTimeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
     });
-    this.tokens = new TokenIssuer(this.state, { apiKey: options.apiKey, apiSecret: options.apiSecret }, this.scopes);
+    this.tokens = new TokenIssuer(
+      this.state,
+      { apiKey: options.apiKey, apiSecret: options.apiSecret },
+      this.scopes,
+    );
   }
 
   close(): Promise<void> {
@@ -88,7 +101,8 @@ export class ShopifyEmulator {
       purchases: () => state.purchasesOf(record.domain),
       activeSubscription: () => state.subscriptionsOf(record.domain).find((s) => s.status === "ACTIVE"),
       articles: () => record.blogs.flatMap((b) => b.articles),
-      accessTokens: () => [...state.accessTokens.values()].filter((t) => t.shop === record.domain).map((t) => t.token),
+      accessTokens: () =>
+        [...state.accessTokens.values()].filter((t) => t.shop === record.domain).map((t) => t.token),
       webhooks: (topic?: string) => webhooks.webhooks({ shop: record.domain, topic }),
       deliveries: (topic?: string) => webhooks.deliveries({ shop: record.domain, topic }),
     };
@@ -163,7 +177,12 @@ export class ShopifyEmulator {
   }
 
   // Sends any topic; without a payload, the documented sample shape for that topic is used.
-  deliverWebhook(params: { shop: string; topic: string; payload?: unknown; customer?: CustomerRef }): Webhook {
+  deliverWebhook(params: {
+    shop: string;
+    topic: string;
+    payload?: unknown;
+    customer?: CustomerRef;
+  }): Webhook {
     const shop = this.state.requireShop(params.shop);
     const payload = params.payload ?? topicPayload(params.topic, shop, params.customer, this.now());
     return this.webhooks.emit(shop.domain, params.topic, payload);

@@ -64,7 +64,11 @@ function namedType(type: string): string {
   return type.replace(/[[\]!]/g, "");
 }
 
-function fieldDef(schema: Schema, typeName: string, field: string): { type: string; args: readonly string[] } | undefined {
+function fieldDef(
+  schema: Schema,
+  typeName: string,
+  field: string,
+): { type: string; args: readonly string[] } | undefined {
   const def = schema.types[typeName]?.fields[field];
   if (def === undefined) return undefined;
   return typeof def === "string" ? { type: def, args: [] } : def;
@@ -107,7 +111,9 @@ class Validator {
       } else {
         const fragment = this.doc.fragments.get(sel.name);
         if (!fragment) {
-          this.error(`Fragment ${sel.name} was used, but not defined`, sel.loc, { code: "useAndDefineFragment" });
+          this.error(`Fragment ${sel.name} was used, but not defined`, sel.loc, {
+            code: "useAndDefineFragment",
+          });
         } else if (fragmentTrail.includes(sel.name)) {
           this.error(`Fragment ${sel.name} contains an infinite loop`, sel.loc, { code: "infiniteLoop" });
         } else if (this.condition(typeName, fragment.typeCondition, sel.loc)) {
@@ -123,7 +129,9 @@ class Validator {
       return false;
     }
     if (!typesOverlap(this.schema, parent, cond)) {
-      this.error(`Fragment on ${cond} can't be spread inside ${parent}`, loc, { code: "cannotSpreadFragment" });
+      this.error(`Fragment on ${cond} can't be spread inside ${parent}`, loc, {
+        code: "cannotSpreadFragment",
+      });
       return false;
     }
     return true;
@@ -153,9 +161,13 @@ class Validator {
     const target = namedType(def.type);
     const isLeaf = this.schema.leaves.has(target);
     if (isLeaf && node.selectionSet) {
-      this.error(`Selections can't be made on scalars (field '${node.name}' returns ${target} but has selections)`, node.loc, {
-        code: "selectionMismatch",
-      });
+      this.error(
+        `Selections can't be made on scalars (field '${node.name}' returns ${target} but has selections)`,
+        node.loc,
+        {
+          code: "selectionMismatch",
+        },
+      );
     } else if (!isLeaf && !node.selectionSet) {
       this.error(
         `Field must have selections (field '${node.name}' returns ${target} but has no selections. Did you mean '${node.name} { ... }'?)`,
@@ -189,7 +201,8 @@ class Executor {
         continue;
       }
       const def = fieldDef(this.schema, obj.__typename, node.name);
-      if (!def) throw new Error(`Emulator bug: ${obj.__typename}.${node.name} passed validation but is not declared`);
+      if (!def)
+        throw new Error(`Emulator bug: ${obj.__typename}.${node.name} passed validation but is not declared`);
       const fieldPath = [...path, key];
       try {
         const raw = obj[node.name];
@@ -198,7 +211,12 @@ class Executor {
         result[key] = this.complete(value, subSelections, fieldPath);
       } catch (error) {
         if (!(error instanceof GqlFieldError)) throw error;
-        this.errors.push({ message: error.message, locations: [node.loc], path: fieldPath, extensions: error.extensions });
+        this.errors.push({
+          message: error.message,
+          locations: [node.loc],
+          path: fieldPath,
+          extensions: error.extensions,
+        });
         result[key] = null;
       }
     }
@@ -208,12 +226,17 @@ class Executor {
   private complete(value: unknown, selections: SelectionNode[], path: (string | number)[]): unknown {
     if (value === undefined || value === null) return null;
     if (Array.isArray(value)) return value.map((item, i) => this.complete(item, selections, [...path, i]));
-    if (typeof value === "object" && "__typename" in value) return this.object(value as GqlObject, selections, path);
+    if (typeof value === "object" && "__typename" in value)
+      return this.object(value as GqlObject, selections, path);
     return value;
   }
 
   // GraphQL's CollectFields: flattens fragments that apply to the runtime type and groups by response key.
-  private collect(runtimeType: string, selections: SelectionNode[], into: Map<string, FieldNode[]>): Map<string, FieldNode[]> {
+  private collect(
+    runtimeType: string,
+    selections: SelectionNode[],
+    into: Map<string, FieldNode[]>,
+  ): Map<string, FieldNode[]> {
     for (const sel of selections) {
       if (!this.included(sel.directives)) continue;
       if (sel.kind === "Field") {
@@ -223,14 +246,19 @@ class Executor {
         if (this.applies(sel.typeCondition, runtimeType)) this.collect(runtimeType, sel.selectionSet, into);
       } else {
         const fragment = this.doc.fragments.get(sel.name)!;
-        if (this.applies(fragment.typeCondition, runtimeType)) this.collect(runtimeType, fragment.selectionSet, into);
+        if (this.applies(fragment.typeCondition, runtimeType))
+          this.collect(runtimeType, fragment.selectionSet, into);
       }
     }
     return into;
   }
 
   private applies(cond: string | undefined, runtimeType: string): boolean {
-    return cond === undefined || cond === runtimeType || !!this.schema.types[cond]?.possibleTypes?.includes(runtimeType);
+    return (
+      cond === undefined ||
+      cond === runtimeType ||
+      !!this.schema.types[cond]?.possibleTypes?.includes(runtimeType)
+    );
   }
 
   private included(directives: Directive[]): boolean {
@@ -279,7 +307,8 @@ function pickOperation(doc: DocumentNode, operationName: string | undefined): Op
   if (operationName) {
     return doc.operations.find((op) => op.name === operationName) ?? `No operation named "${operationName}"`;
   }
-  if (doc.operations.length > 1) return "An operation name is required when the document has several operations";
+  if (doc.operations.length > 1)
+    return "An operation name is required when the document has several operations";
   return doc.operations[0]!;
 }
 
@@ -297,12 +326,22 @@ export function execute(schema: Schema, request: ExecuteRequest): GraphQLRespons
     doc = parse(request.query);
   } catch (error) {
     if (!(error instanceof GraphQLSyntaxError)) throw error;
-    return { errors: [{ message: `Parse error: ${error.message}`, locations: [error.loc], extensions: { code: "parseError" } }] };
+    return {
+      errors: [
+        {
+          message: `Parse error: ${error.message}`,
+          locations: [error.loc],
+          extensions: { code: "parseError" },
+        },
+      ],
+    };
   }
   const operation = pickOperation(doc, request.operationName);
   if (typeof operation === "string") return { errors: [{ message: operation }] };
   if (operation.operation === "subscription") {
-    return { errors: [{ message: "Subscriptions are not supported by the Admin API", locations: [operation.loc] }] };
+    return {
+      errors: [{ message: "Subscriptions are not supported by the Admin API", locations: [operation.loc] }],
+    };
   }
   const rootType = operation.operation === "mutation" ? schema.mutation : schema.query;
   const validator = new Validator(schema, doc);

@@ -118,7 +118,11 @@ function tokenize(source: string): Token[] {
       const end = source.indexOf('"""', i + 3);
       if (end < 0) throw new GraphQLSyntaxError("Unterminated block string", loc(i));
       const raw = source.slice(i + 3, end);
-      tokens.push({ kind: "string", value: dedentBlockString(raw.replace(/\\"""/g, '"""')), loc: loc(start) });
+      tokens.push({
+        kind: "string",
+        value: dedentBlockString(raw.replace(/\\"""/g, '"""')),
+        loc: loc(start),
+      });
       for (const c of raw) if (c === "\n") line++;
       i = end + 3;
       if (raw.includes("\n")) lineStart = source.lastIndexOf("\n", end) + 1;
@@ -132,7 +136,16 @@ function tokenize(source: string): Token[] {
         if (c === '"') break;
         if (c === "\\") {
           const esc = source[i + 1];
-          const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+          const simple: Record<string, string> = {
+            '"': '"',
+            "\\": "\\",
+            "/": "/",
+            b: "\b",
+            f: "\f",
+            n: "\n",
+            r: "\r",
+            t: "\t",
+          };
           if (esc !== undefined && esc in simple) {
             value += simple[esc];
             i += 2;
@@ -223,7 +236,12 @@ class Parser {
   private operationDefinition(): OperationNode {
     const start = this.peek();
     if (this.isPunct("{")) {
-      return { operation: "query", variableDefaults: new Map(), selectionSet: this.selectionSet(), loc: start.loc };
+      return {
+        operation: "query",
+        variableDefaults: new Map(),
+        selectionSet: this.selectionSet(),
+        loc: start.loc,
+      };
     }
     const keyword = this.expectName();
     if (keyword.value !== "query" && keyword.value !== "mutation" && keyword.value !== "subscription") {
@@ -242,7 +260,13 @@ class Parser {
       }
     }
     this.directives();
-    return { operation: keyword.value, name, variableDefaults, selectionSet: this.selectionSet(), loc: start.loc };
+    return {
+      operation: keyword.value,
+      name,
+      variableDefaults,
+      selectionSet: this.selectionSet(),
+      loc: start.loc,
+    };
   }
 
   private typeReference(): void {
@@ -281,7 +305,13 @@ class Parser {
         this.next();
         const typeCondition = this.expectName().value;
         const directives = this.directives();
-        return { kind: "InlineFragment", typeCondition, directives, selectionSet: this.selectionSet(), loc: start.loc };
+        return {
+          kind: "InlineFragment",
+          typeCondition,
+          directives,
+          selectionSet: this.selectionSet(),
+          loc: start.loc,
+        };
       }
       if (t.kind === "name") {
         this.next();

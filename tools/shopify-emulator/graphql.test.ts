@@ -72,7 +72,15 @@ describe("Admin GraphQL", () => {
       `mutation Create($article: ArticleCreateInput!) {
         articleCreate(article: $article) { article { id title handle body isPublished author { name } blog { id } } userErrors { field message code } }
       }`,
-      { article: { blogId: blog.id, title: "Hello World", body: "<p>Hi</p>", author: { name: "AI" }, isPublished: true } },
+      {
+        article: {
+          blogId: blog.id,
+          title: "Hello World",
+          body: "<p>Hi</p>",
+          author: { name: "AI" },
+          isPublished: true,
+        },
+      },
     );
     expect(created.body.data.articleCreate).toEqual({
       article: {
@@ -96,7 +104,10 @@ describe("Admin GraphQL", () => {
       devToken,
       `mutation { articleCreate(article: { blogId: "gid://shopify/Blog/${blog!.id}", title: "", author: { name: "AI" } }) { article { id } userErrors { field code } } }`,
     );
-    expect(result.body.data.articleCreate).toEqual({ article: null, userErrors: [{ field: ["article", "title"], code: "BLANK" }] });
+    expect(result.body.data.articleCreate).toEqual({
+      article: null,
+      userErrors: [{ field: ["article", "title"], code: "BLANK" }],
+    });
   });
 
   it("refuses one shop's token on another shop with 401", async () => {
@@ -126,14 +137,25 @@ describe("Admin GraphQL", () => {
     const id = created.body.data.appPurchaseOneTimeCreate.appPurchaseOneTime.id;
     const query = `query Node($id: ID!) { node(id: $id) { id ... on AppPurchaseOneTime { name status test price { amount currencyCode } } } }`;
     const own = await env.gql(NORMAL_STORE, normalToken, query, { id });
-    expect(own.body.data.node).toEqual({ id, name: "Pack", status: "PENDING", test: false, price: { amount: "9.99", currencyCode: "USD" } });
+    expect(own.body.data.node).toEqual({
+      id,
+      name: "Pack",
+      status: "PENDING",
+      test: false,
+      price: { amount: "9.99", currencyCode: "USD" },
+    });
     const foreign = await env.gql(DEV_STORE, devToken, query, { id });
     expect(foreign.body).toEqual({ data: { node: null } });
   });
 
   it("paginates one-time purchases with cursors", async () => {
     for (const name of ["A", "B", "C"]) {
-      env.emulator.billing.createPurchase(DEV_STORE, { name, returnUrl: "https://app.example/r", price: { amount: "1.0", currencyCode: "USD" }, test: true });
+      env.emulator.billing.createPurchase(DEV_STORE, {
+        name,
+        returnUrl: "https://app.example/r",
+        price: { amount: "1.0", currencyCode: "USD" },
+        test: true,
+      });
     }
     const page = (after: string | null) =>
       env.gql(

@@ -3,5 +3,11 @@ export { startEmulator } from "./server";
 export { ShopifyEmulator, type EmulatorOptions, type ClockStep } from "./emulator";
 export { emulatorFetch, EMULATOR_SHOP_HEADER } from "./fetch";
 export { sessionToken, verifySessionToken } from "./token-exchange";
-export { signWebhook, DEFAULT_WEBHOOK_PATHS, type Webhook, type DeliveryAttempt, type DeliveryMode } from "./webhooks";
+export {
+  signWebhook,
+  DEFAULT_WEBHOOK_PATHS,
+  type Webhook,
+  type DeliveryAttempt,
+  type DeliveryMode,
+} from "./webhooks";
 export { DEFAULT_SHOPS, DAY_MS, type ShopSeed, type Charge, type Subscription, type Purchase } from "./state";

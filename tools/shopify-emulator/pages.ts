@@ -4,7 +4,10 @@
 import type { Charge } from "./state";
 
 const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
+  );
 
 function priceLine(charge: Charge): string {
   if (charge.kind === "purchase") return `${charge.price.amount} ${charge.price.currencyCode} once`;
@@ -20,7 +23,10 @@ function priceLine(charge: Charge): string {
 
 export function confirmationPage(charge: Charge, shopName: string, actionBase: string): string {
   const kind = charge.kind === "subscription" ? "Subscription" : "One-time charge";
-  const trial = charge.kind === "subscription" && charge.trialDays > 0 ? `<p>Free trial: ${charge.trialDays} days</p>` : "";
+  const trial =
+    charge.kind === "subscription" && charge.trialDays > 0
+      ? `<p>Free trial: ${charge.trialDays} days</p>`
+      : "";
   const actions =
     charge.status === "PENDING"
       ? `<form method="post" action="${escape(actionBase)}/approve"><button type="submit" name="decision" value="approve">Approve</button></form>

@@ -66,7 +66,11 @@ export function shopPayload(shop: ShopRecord): unknown {
     iana_timezone: "Etc/UTC",
     shop_owner: "Shop Owner",
     plan_name: planName,
-    plan_display_name: shop.partnerDevelopment ? "Developer Preview" : shop.shopifyPlus ? "Shopify Plus" : "Basic",
+    plan_display_name: shop.partnerDevelopment
+      ? "Developer Preview"
+      : shop.shopifyPlus
+        ? "Shopify Plus"
+        : "Basic",
     primary_locale: "en",
   };
 }
@@ -78,7 +82,12 @@ export interface CustomerRef {
 }
 
 // Default bodies for topics a test can send on demand (compliance requests, scope changes).
-export function topicPayload(topic: string, shop: ShopRecord, customer?: CustomerRef, now = new Date()): unknown {
+export function topicPayload(
+  topic: string,
+  shop: ShopRecord,
+  customer?: CustomerRef,
+  now = new Date(),
+): unknown {
   const customerBody = customer ?? { id: 1, email: "customer@example.com", phone: null };
   switch (topic) {
     case "app/uninstalled":
@@ -96,7 +105,13 @@ export function topicPayload(topic: string, shop: ShopRecord, customer?: Custome
         data_request: { id: now.getTime() },
       };
     case "app/scopes_update":
-      return { id: shop.id, shop_id: gid("Shop", shop.id), previous: [], current: [], updated_at: now.toISOString() };
+      return {
+        id: shop.id,
+        shop_id: gid("Shop", shop.id),
+        previous: [],
+        current: [],
+        updated_at: now.toISOString(),
+      };
     default:
       throw new Error(`No default payload for topic ${topic}; pass one`);
   }

@@ -29,7 +29,9 @@ const html = (status: number, body: string): HttpResult => ({
   headers: { "Content-Type": "text/html; charset=utf-8" },
 });
 
-const INVALID_TOKEN = json(401, { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" });
+const INVALID_TOKEN = json(401, {
+  errors: "[API] Invalid API key or access token (unrecognized login or wrong password)",
+});
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -40,10 +42,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 // Shopify's endpoints take JSON or form-encoded bodies.
 function parseParams(body: string, contentType: string | undefined): Record<string, unknown> | undefined {
   if (!body) return {};
-  if (contentType?.includes("application/x-www-form-urlencoded")) return Object.fromEntries(new URLSearchParams(body));
+  if (contentType?.includes("application/x-www-form-urlencoded"))
+    return Object.fromEntries(new URLSearchParams(body));
   try {
     const parsed: unknown = JSON.parse(body);
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -52,27 +57,47 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
 function requestShop(emulator: ShopifyEmulator, req: IncomingMessage): ShopRecord | HttpResult {
   const header = req.headers[EMULATOR_SHOP_HEADER.toLowerCase()];
   if (typeof header !== "string" || !header) {
-    return json(400, { errors: `Missing ${EMULATOR_SHOP_HEADER} header: send Shopify requests through emulatorFetch()` });
+    return json(400, {
+      errors: `Missing ${EMULATOR_SHOP_HEADER} header: send Shopify requests through emulatorFetch()`,
+    });
   }
   return emulator.state.shops.get(header.toLowerCase()) ?? json(404, { errors: "Not Found" });
 }
 
-function tokenExchange(emulator: ShopifyEmulator, shop: ShopRecord, params: Record<string, unknown>): HttpResult {
-  const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v == null ? undefined : String(v)]));
+function tokenExchange(
+  emulator: ShopifyEmulator,
+  shop: ShopRecord,
+  params: Record<string, unknown>,
+): HttpResult {
+  const strings = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [k, v == null ? undefined : String(v)]),
+  );
   const result = emulator.tokens.handle(shop.domain, strings);
   return json(result.status, result.body);
 }
 
-function graphql(emulator: ShopifyEmulator, shop: ShopRecord, req: IncomingMessage, params: Record<string, unknown>): HttpResult {
+function graphql(
+  emulator: ShopifyEmulator,
+  shop: ShopRecord,
+  req: IncomingMessage,
+  params: Record<string, unknown>,
+): HttpResult {
   const token = req.headers["x-shopify-access-token"];
   const record = typeof token === "string" ? emulator.state.accessTokens.get(token) : undefined;
   // A token only opens its own shop: another shop's token is as unknown as a made-up one.
-  if (!record || record.shop !== shop.domain || !shop.installed || (record.expiresAt !== undefined && record.expiresAt <= Date.now())) {
+  if (
+    !record ||
+    record.shop !== shop.domain ||
+    !shop.installed ||
+    (record.expiresAt !== undefined && record.expiresAt <= Date.now())
+  ) {
     return INVALID_TOKEN;
   }
-  if (typeof params.query !== "string") return json(400, { errors: { query: "Required parameter missing or invalid" } });
+  if (typeof params.query !== "string")
+    return json(400, { errors: { query: "Required parameter missing or invalid" } });
   const variables = params.variables ?? {};
-  if (typeof variables !== "object" || Array.isArray(variables)) return json(400, { errors: "variables must be an object" });
+  if (typeof variables !== "object" || Array.isArray(variables))
+    return json(400, { errors: "variables must be an object" });
   const resolvers = emulator.resolversFor(shop.domain);
   const result = execute(adminSchema, {
     query: params.query,
@@ -97,7 +122,8 @@ function chargePage(emulator: ShopifyEmulator, method: string, match: RegExpExec
     if (charge.status !== "PENDING") {
       return html(409, messagePage("Charge already answered", `This charge is ${charge.status}.`));
     }
-    const decision = action === "approve" ? emulator.approveCharge(charge.id) : emulator.declineCharge(charge.id);
+    const decision =
+      action === "approve" ? emulator.approveCharge(charge.id) : emulator.declineCharge(charge.id);
     return { status: 302, body: "", headers: { Location: decision.redirectUrl } };
   }
   return html(405, messagePage("Method not allowed", `${method} is not allowed here.`));
@@ -116,7 +142,8 @@ async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<H
     return json(result.status, result.body);
   }
 
-  const charge = /^\/admin\/charges\/([^/]+)\/(subscription|purchase)\/(\d+)\/(confirm|approve|decline)$/.exec(path);
+  const charge =
+    /^\/admin\/charges\/([^/]+)\/(subscription|purchase)\/(\d+)\/(confirm|approve|decline)$/.exec(path);
   if (charge) return chargePage(emulator, method, charge);
 
   const isOAuth = path === "/admin/oauth/access_token";
@@ -140,10 +167,14 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 
 export async function startEmulator(options: EmulatorOptions): Promise<ShopifyEmulator> {
   const host = options.host ?? "127.0.0.1";
-  let emulator: ShopifyEmulator | undefined;
+  // The emulator needs the listening URL, and the server needs the emulator: fill this in after listen().
+  const ready: { emulator?: ShopifyEmulator } = {};
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    route(emulator!, req)
-      .catch((error: unknown) => json(500, { errors: error instanceof Error ? error.message : String(error) }))
+    const emulator = ready.emulator;
+    (emulator ? route(emulator, req) : Promise.resolve(json(503, { errors: "Starting" })))
+      .catch((error: unknown) =>
+        json(500, { errors: error instanceof Error ? error.message : String(error) }),
+      )
       .then((result) => {
         res.writeHead(result.status, result.headers);
         res.end(result.body);
@@ -156,6 +187,6 @@ export async function startEmulator(options: EmulatorOptions): Promise<ShopifyEm
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
     });
-  emulator = new ShopifyEmulator(options, `http://${hostPart}:${address.port}`, close);
-  return emulator;
+  ready.emulator = new ShopifyEmulator(options, `http://${hostPart}:${address.port}`, close);
+  return ready.emulator;
 }

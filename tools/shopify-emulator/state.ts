@@ -2,7 +2,8 @@
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
-export type SubscriptionStatus = "PENDING" | "ACCEPTED" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
+export type SubscriptionStatus =
+  "PENDING" | "ACCEPTED" | "ACTIVE" | "DECLINED" | "EXPIRED" | "FROZEN" | "CANCELLED";
 export type PurchaseStatus = "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED";
 export type ReplacementBehavior = "APPLY_IMMEDIATELY" | "APPLY_ON_NEXT_BILLING_CYCLE" | "STANDARD";
 export type RecurringInterval = "EVERY_30_DAYS" | "ANNUAL";
@@ -172,7 +173,8 @@ export class EmulatorState {
 
   addShop(seed: ShopSeed): ShopRecord {
     const domain = seed.domain.toLowerCase();
-    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain)) throw new Error(`Not a myshopify.com domain: ${seed.domain}`);
+    if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
+      throw new Error(`Not a myshopify.com domain: ${seed.domain}`);
     if (this.shops.has(domain)) throw new Error(`Shop ${domain} already exists`);
     const handle = domain.replace(".myshopify.com", "");
     const shop: ShopRecord = {
@@ -209,8 +211,10 @@ export class EmulatorState {
   }
 
   revokeTokens(domain: string): void {
-    for (const [token, record] of this.accessTokens) if (record.shop === domain) this.accessTokens.delete(token);
-    for (const [token, record] of this.refreshTokens) if (record.shop === domain) this.refreshTokens.delete(token);
+    for (const [token, record] of this.accessTokens)
+      if (record.shop === domain) this.accessTokens.delete(token);
+    for (const [token, record] of this.refreshTokens)
+      if (record.shop === domain) this.refreshTokens.delete(token);
   }
 }
 

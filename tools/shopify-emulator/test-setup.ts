@@ -13,7 +13,12 @@ export const NORMAL_STORE = "normal-store.myshopify.com";
 
 export async function setUpEmulator(options: Partial<EmulatorOptions> = {}) {
   const receiver = await startWebhookReceiver(API_SECRET);
-  const emulator = await startEmulator({ apiKey: API_KEY, apiSecret: API_SECRET, appUrl: receiver.url, ...options });
+  const emulator = await startEmulator({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    appUrl: receiver.url,
+    ...options,
+  });
   const fetch = emulatorFetch(emulator.url);
 
   async function gql(shop: string, token: string, query: string, variables?: Record<string, unknown>) {

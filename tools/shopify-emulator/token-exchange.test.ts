@@ -9,7 +9,8 @@ beforeEach(async () => {
 afterEach(() => env.close());
 
 async function exchange(shop: string, params: Record<string, string>, contentType = "application/json") {
-  const body = contentType === "application/json" ? JSON.stringify(params) : new URLSearchParams(params).toString();
+  const body =
+    contentType === "application/json" ? JSON.stringify(params) : new URLSearchParams(params).toString();
   const response = await env.fetch(`https://${shop}/admin/oauth/access_token`, {
     method: "POST",
     headers: { "Content-Type": contentType, Accept: "application/json" },
@@ -63,7 +64,12 @@ describe("token exchange", () => {
     const params = { ...tokenExchangeParams(env.emulator.sessionToken(DEV_STORE)), expiring: "1" };
     const first = await exchange(DEV_STORE, params);
     expect(first.body).toMatchObject({ expires_in: 3600, refresh_token: expect.stringMatching(/^shprt_/) });
-    const refresh = { client_id: API_KEY, client_secret: API_SECRET, grant_type: "refresh_token", refresh_token: first.body.refresh_token };
+    const refresh = {
+      client_id: API_KEY,
+      client_secret: API_SECRET,
+      grant_type: "refresh_token",
+      refresh_token: first.body.refresh_token,
+    };
     const second = await exchange(DEV_STORE, refresh);
     expect(second.status).toBe(200);
     expect(second.body.access_token).not.toBe(first.body.access_token);
@@ -74,11 +80,18 @@ describe("token exchange", () => {
     const forged = sessionToken(DEV_STORE, { apiKey: API_KEY, apiSecret: "not-the-secret" });
     const result = await exchange(DEV_STORE, tokenExchangeParams(forged));
     expect(result.status).toBe(400);
-    expect(result.body).toEqual({ error: "invalid_subject_token", error_description: "Signature verification failed" });
+    expect(result.body).toEqual({
+      error: "invalid_subject_token",
+      error_description: "Signature verification failed",
+    });
   });
 
   it("rejects an expired session token", async () => {
-    const old = sessionToken(DEV_STORE, { apiKey: API_KEY, apiSecret: API_SECRET, issuedAt: Math.floor(Date.now() / 1000) - 3600 });
+    const old = sessionToken(DEV_STORE, {
+      apiKey: API_KEY,
+      apiSecret: API_SECRET,
+      issuedAt: Math.floor(Date.now() / 1000) - 3600,
+    });
     const result = await exchange(DEV_STORE, tokenExchangeParams(old));
     expect(result.status).toBe(400);
     expect(result.body.error_description).toBe("Token has expired");
@@ -86,7 +99,9 @@ describe("token exchange", () => {
 
   it("rejects a session token minted for another app or another shop", async () => {
     const otherApp = sessionToken(DEV_STORE, { apiKey: "other-app", apiSecret: API_SECRET });
-    expect((await exchange(DEV_STORE, tokenExchangeParams(otherApp))).body.error_description).toMatch(/audience/);
+    expect((await exchange(DEV_STORE, tokenExchangeParams(otherApp))).body.error_description).toMatch(
+      /audience/,
+    );
     const otherShop = env.emulator.sessionToken(NORMAL_STORE);
     const result = await exchange(DEV_STORE, tokenExchangeParams(otherShop));
     expect(result.status).toBe(400);

@@ -62,20 +62,26 @@ export interface SessionTokenClaims {
   nbf: number;
 }
 
-export function verifySessionToken(token: string, credentials: AppCredentials, shop: string): SessionTokenClaims | string {
+export function verifySessionToken(
+  token: string,
+  credentials: AppCredentials,
+  shop: string,
+): SessionTokenClaims | string {
   const parts = token.split(".");
   if (parts.length !== 3) return "Token is not a JWT";
   const [header, body, signature] = parts as [string, string, string];
   let claims: SessionTokenClaims;
   try {
-    if (JSON.parse(Buffer.from(header, "base64url").toString()).alg !== "HS256") return "Unsupported JWT algorithm";
+    if (JSON.parse(Buffer.from(header, "base64url").toString()).alg !== "HS256")
+      return "Unsupported JWT algorithm";
     claims = JSON.parse(Buffer.from(body, "base64url").toString());
   } catch {
     return "Token is not a JWT";
   }
   const expected = hs256(`${header}.${body}`, credentials.apiSecret);
   const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return "Signature verification failed";
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return "Signature verification failed";
   const now = Date.now() / 1000;
   if (typeof claims.exp !== "number" || claims.exp + CLOCK_TOLERANCE_S < now) return "Token has expired";
   if (typeof claims.nbf !== "number" || claims.nbf - CLOCK_TOLERANCE_S > now) return "Token is not yet valid";
@@ -103,11 +109,19 @@ export class TokenIssuer {
 
   handle(shopDomain: string, params: Record<string, string | undefined>): OAuthResponse {
     if (params.client_id !== this.credentials.apiKey || params.client_secret !== this.credentials.apiSecret) {
-      return oauthError(401, "invalid_client", "Client authentication failed: unknown client_id or wrong client_secret");
+      return oauthError(
+        401,
+        "invalid_client",
+        "Client authentication failed: unknown client_id or wrong client_secret",
+      );
     }
     if (params.grant_type === TOKEN_EXCHANGE_GRANT) return this.exchange(shopDomain, params);
     if (params.grant_type === "refresh_token") return this.refresh(shopDomain, params.refresh_token);
-    return oauthError(400, "unsupported_grant_type", `Grant type ${params.grant_type ?? "(none)"} is not supported`);
+    return oauthError(
+      400,
+      "unsupported_grant_type",
+      `Grant type ${params.grant_type ?? "(none)"} is not supported`,
+    );
   }
 
   grantOffline(shop: string): string {
@@ -124,7 +138,8 @@ export class TokenIssuer {
     const shop = this.state.requireShop(shopDomain);
     // The merchant only gets a session token from an installed app, so exchanging one means it is installed.
     shop.installed = true;
-    if (params.requested_token_type === OFFLINE_TOKEN_TYPE) return this.offline(shopDomain, params.expiring === "1");
+    if (params.requested_token_type === OFFLINE_TOKEN_TYPE)
+      return this.offline(shopDomain, params.expiring === "1");
     if (params.requested_token_type === ONLINE_TOKEN_TYPE) {
       const userId = Number(claims.sub ?? 1);
       const token = this.issue(shopDomain, "shpua", true, ONLINE_TOKEN_TTL_S, userId);
@@ -148,7 +163,11 @@ export class TokenIssuer {
         },
       };
     }
-    return oauthError(400, "invalid_request", `requested_token_type ${params.requested_token_type ?? "(none)"} is not supported`);
+    return oauthError(
+      400,
+      "invalid_request",
+      `requested_token_type ${params.requested_token_type ?? "(none)"} is not supported`,
+    );
   }
 
   private refresh(shopDomain: string, refreshToken: string | undefined): OAuthResponse {

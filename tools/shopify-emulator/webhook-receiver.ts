@@ -14,6 +14,7 @@ export interface ReceivedWebhook {
   eventId: string;
   apiVersion: string;
   triggeredAt: string;
+  hmac: string;
   hmacValid: boolean;
   body: string;
   payload: unknown;
@@ -21,7 +22,10 @@ export interface ReceivedWebhook {
 
 const header = (req: IncomingMessage, name: string) => String(req.headers[name.toLowerCase()] ?? "");
 
-export async function startWebhookReceiver(secret: string, respond: (hook: ReceivedWebhook) => number = () => 200) {
+export async function startWebhookReceiver(
+  secret: string,
+  respond: (hook: ReceivedWebhook) => number = () => 200,
+) {
   const received: ReceivedWebhook[] = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -37,6 +41,7 @@ export async function startWebhookReceiver(secret: string, respond: (hook: Recei
       eventId: header(req, "X-Shopify-Event-Id"),
       apiVersion: header(req, "X-Shopify-API-Version"),
       triggeredAt: header(req, "X-Shopify-Triggered-At"),
+      hmac: given.toString(),
       hmacValid: given.length === expected.length && timingSafeEqual(given, expected),
       body,
       payload: JSON.parse(body),

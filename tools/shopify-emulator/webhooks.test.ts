@@ -18,7 +18,10 @@ function approvedPurchase(name: string) {
   return charge!;
 }
 
-const names = () => env.receiver.received.map((h) => (h.payload as { app_purchase_one_time: { name: string } }).app_purchase_one_time.name);
+const names = () =>
+  env.receiver.received.map(
+    (h) => (h.payload as { app_purchase_one_time: { name: string } }).app_purchase_one_time.name,
+  );
 
 describe("held webhook queue", () => {
   it("holds webhooks until released, then delivers them in order", async () => {
@@ -57,7 +60,9 @@ describe("held webhook queue", () => {
     expect(new Set(env.receiver.received.map((h) => h.webhookId))).toEqual(new Set([webhook!.webhookId]));
     expect(new Set(env.receiver.received.map((h) => h.body)).size).toBe(1);
     expect(env.receiver.received.every((h) => h.hmacValid)).toBe(true);
-    expect(env.emulator.webhooks.deliveries({ webhookId: webhook!.webhookId }).map((d) => d.attempt)).toEqual([1, 2, 3]);
+    expect(env.emulator.webhooks.deliveries({ webhookId: webhook!.webhookId }).map((d) => d.attempt)).toEqual(
+      [1, 2, 3],
+    );
   });
 
   it("forges a delivery with a bad HMAC and records the app's 401", async () => {
@@ -95,7 +100,14 @@ describe("installation and compliance", () => {
     const { charge } = env.emulator.billing.createSubscription(DEV_STORE, {
       name: "Pro",
       returnUrl: "https://app.example/r",
-      lineItems: [{ kind: "recurring", price: { amount: "19.0", currencyCode: "USD" }, interval: "EVERY_30_DAYS", discount: null }],
+      lineItems: [
+        {
+          kind: "recurring",
+          price: { amount: "19.0", currencyCode: "USD" },
+          interval: "EVERY_30_DAYS",
+          discount: null,
+        },
+      ],
       test: true,
     });
     env.emulator.approveCharge(charge!.id);
@@ -104,13 +116,24 @@ describe("installation and compliance", () => {
     expect((await env.gql(DEV_STORE, token, "{ shop { name } }")).status).toBe(401);
     expect((await env.gql(NORMAL_STORE, otherToken, "{ shop { name } }")).status).toBe(200);
     await env.emulator.webhooks.idle();
-    expect(env.receiver.received.map((h) => h.topic)).toEqual(["app_subscriptions/update", "app_subscriptions/update", "app/uninstalled"]);
-    expect(env.receiver.received[2]!.payload).toMatchObject({ myshopify_domain: DEV_STORE, domain: DEV_STORE });
+    expect(env.receiver.received.map((h) => h.topic)).toEqual([
+      "app_subscriptions/update",
+      "app_subscriptions/update",
+      "app/uninstalled",
+    ]);
+    expect(env.receiver.received[2]!.payload).toMatchObject({
+      myshopify_domain: DEV_STORE,
+      domain: DEV_STORE,
+    });
   });
 
   it("sends shop/redact and customer compliance webhooks to their paths", async () => {
     env.emulator.redactShop(DEV_STORE);
-    env.emulator.deliverWebhook({ shop: DEV_STORE, topic: "customers/redact", customer: { id: 7, email: "c@example.com" } });
+    env.emulator.deliverWebhook({
+      shop: DEV_STORE,
+      topic: "customers/redact",
+      customer: { id: 7, email: "c@example.com" },
+    });
     await env.emulator.webhooks.idle();
     expect(env.receiver.received.map((h) => [h.path, h.payload])).toEqual([
       ["/webhooks/shop/redact", { shop_id: env.emulator.shop(DEV_STORE).record.id, shop_domain: DEV_STORE }],
@@ -146,7 +169,10 @@ describe("HTTP control routes", () => {
       price: { amount: "5.0", currencyCode: "USD" },
       test: true,
     });
-    const approved = await control("POST", `/charges/gid%3A%2F%2Fshopify%2FAppPurchaseOneTime%2F${charge!.id}/approve`);
+    const approved = await control(
+      "POST",
+      `/charges/gid%3A%2F%2Fshopify%2FAppPurchaseOneTime%2F${charge!.id}/approve`,
+    );
     expect(approved.body.charge.status).toBe("ACTIVE");
     expect((await control("GET", "/webhooks")).body.held).toHaveLength(1);
     const released = await control("POST", "/webhooks/release");

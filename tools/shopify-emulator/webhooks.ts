@@ -133,7 +133,8 @@ export class WebhookDispatcher {
   // New order for the held queue; must name exactly the held entries (a duplicated id as often as it is held).
   reorder(webhookIds: string[]): void {
     const sorted = (ids: string[]) => [...ids].sort().join(",");
-    if (sorted(webhookIds) !== sorted(this.queue)) throw new Error("reorder must list exactly the held webhook ids");
+    if (sorted(webhookIds) !== sorted(this.queue))
+      throw new Error("reorder must list exactly the held webhook ids");
     this.queue = [...webhookIds];
   }
 

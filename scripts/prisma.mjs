@@ -71,7 +71,7 @@ if (command === "schemas") {
   writePostgresSchema();
   for (const engine of Object.values(ENGINES)) prismaCli(["generate", "--schema", engine.schema], { engine });
 } else if (command === "migrate" && sub === "deploy") {
-  const url = process.env.DATABASE_URL ?? "file:./dev.db";
+  const url = process.env.DATABASE_URL ?? "file:./prisma/dev.db";
   const applied = await applyMigrations(url);
   console.log(`${engineFor(url).name}: ${applied.length} migration(s) applied`);
 } else if (command === "migrate" && sub === "draft") {

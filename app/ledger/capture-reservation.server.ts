@@ -16,7 +16,8 @@ export async function captureReservation(db: Db, ref: ReservationRef, now = new 
       });
       return { reservation, entry, replayed: true };
     }
-    if (reservation.status !== "pending") throw new ReservationResolved(ref.idempotencyKey, reservation.status);
+    if (reservation.status !== "pending")
+      throw new ReservationResolved(ref.idempotencyKey, reservation.status);
     if (reservation.expiresAt.getTime() <= now.getTime()) throw new ReservationExpired(ref.idempotencyKey);
 
     const captured = await tx.reservation.update({

@@ -25,11 +25,13 @@ export async function checkInvariants(db: Db, shopId: string): Promise<string[]>
   const pending = reservations.filter((r) => r.status === "pending");
   const held = pending.reduce((sum, r) => sum + r.credits, 0);
   if (balance.held !== held) violations.push(`held ${balance.held} != pending reservations ${held}`);
-  if (balance.posted < balance.held) violations.push(`available below zero: ${balance.posted - balance.held}`);
+  if (balance.posted < balance.held)
+    violations.push(`available below zero: ${balance.posted - balance.held}`);
 
   for (const r of reservations) {
     const allocated = r.allocations.reduce((sum, a) => sum + a.credits, 0);
-    if (allocated !== r.credits) violations.push(`reservation ${r.id}: allocations ${allocated} != ${r.credits}`);
+    if (allocated !== r.credits)
+      violations.push(`reservation ${r.id}: allocations ${allocated} != ${r.credits}`);
   }
   for (const grant of grants) {
     if (grant.remaining < 0 || grant.remaining > grant.amount)

@@ -29,7 +29,12 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
     await grant(t.db, shop.id, 10);
     const outcomes = await Promise.allSettled(
       Array.from({ length: 64 }, (_, i) =>
-        reserveCredits(t.db, { shopId: shop.id, idempotencyKey: `r${i}`, actions: ["draft.generate"], actor: "user:1" }),
+        reserveCredits(t.db, {
+          shopId: shop.id,
+          idempotencyKey: `r${i}`,
+          actions: ["draft.generate"],
+          actor: "user:1",
+        }),
       ),
     );
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(5);
@@ -46,12 +51,26 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
     const [here, there] = await Promise.all([
       new Promise((resolve) => setTimeout(resolve, startAt - Date.now())).then(() =>
         Promise.allSettled(
-        Array.from({ length: 32 }, (_, i) =>
-            reserveCredits(t.db, { shopId: shop.id, idempotencyKey: `a${i}`, actions: ["draft.generate"], actor: "user:1" }),
+          Array.from({ length: 32 }, (_, i) =>
+            reserveCredits(t.db, {
+              shopId: shop.id,
+              idempotencyKey: `a${i}`,
+              actions: ["draft.generate"],
+              actor: "user:1",
+            }),
           ),
         ),
       ),
-      run("node", ["--import", "tsx", "tests/second-instance.ts", t.url, shop.id, "32", "b", String(startAt)]),
+      run("node", [
+        "--import",
+        "tsx",
+        "tests/second-instance.ts",
+        t.url,
+        shop.id,
+        "32",
+        "b",
+        String(startAt),
+      ]),
     ]);
     const other = JSON.parse(there.stdout) as { succeeded: number; errors: string[] };
     const succeeded = here.filter((o) => o.status === "fulfilled").length + other.succeeded;
@@ -86,7 +105,11 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
     const start = new Date();
     for (let round = 0; round < 20; round++) {
       const ref = { shopId: shop.id, idempotencyKey: `race-${round}` };
-      await reserveCredits(t.db, { ...ref, actions: ["draft.generate"], actor: "user:1", timeoutMs: 1 }, start);
+      await reserveCredits(
+        t.db,
+        { ...ref, actions: ["draft.generate"], actor: "user:1", timeoutMs: 1 },
+        start,
+      );
       // The sweeper runs just before the timeout on even rounds (no effect) and after it on odd ones.
       const sweepAt = new Date(start.getTime() + (round % 2));
       const [capture, release] = await Promise.allSettled([
@@ -101,7 +124,9 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
         reservation.status === "expired",
       ];
       expect(wins.filter(Boolean)).toHaveLength(1);
-      const debits = await t.db.ledgerEntry.count({ where: { reservationId: reservation.id, type: "debit" } });
+      const debits = await t.db.ledgerEntry.count({
+        where: { reservationId: reservation.id, type: "debit" },
+      });
       expect(debits).toBe(reservation.status === "captured" ? 1 : 0);
     }
     expect((await getBalance(t.db, shop.id, start)).held).toBe(0);
@@ -114,7 +139,12 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
     await Promise.allSettled(
       shops.flatMap((shop) =>
         Array.from({ length: 8 }, (_, i) =>
-          reserveCredits(t.db, { shopId: shop.id, idempotencyKey: `k${i}`, actions: ["draft.generate"], actor: "user:1" }),
+          reserveCredits(t.db, {
+            shopId: shop.id,
+            idempotencyKey: `k${i}`,
+            actions: ["draft.generate"],
+            actor: "user:1",
+          }),
         ),
       ),
     );

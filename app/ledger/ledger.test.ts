@@ -20,13 +20,21 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
   afterAll(() => t.drop());
 
   const reserve = (shopId: string, key: string, actions: Action[] = ["draft.generate"], now?: Date) =>
-    reserveCredits(t.db, { shopId, idempotencyKey: key, actions, actor: "user:1", reference: "draft:1" }, now);
+    reserveCredits(
+      t.db,
+      { shopId, idempotencyKey: key, actions, actor: "user:1", reference: "draft:1" },
+      now,
+    );
 
   test("a grant adds credits, and a reserve + capture debits the action's price", async () => {
     const shop = await createShop(t.db);
     await grant(t.db, shop.id, 10);
     const { reservation } = await reserve(shop.id, "r1", ["draft.generate", "cover.generate"]);
-    expect(reservation).toMatchObject({ credits: 3, status: "pending", action: "draft.generate+cover.generate" });
+    expect(reservation).toMatchObject({
+      credits: 3,
+      status: "pending",
+      action: "draft.generate+cover.generate",
+    });
     expect(await getBalance(t.db, shop.id)).toEqual({ posted: 10, held: 3, available: 7 });
 
     const { entry } = await captureReservation(t.db, { shopId: shop.id, idempotencyKey: "r1" });
@@ -40,7 +48,9 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     const monthly = await grant(t.db, shop.id, 1, { kind: "monthly", expiresAt: new Date(Date.now() + DAY) });
     const pack = await grant(t.db, shop.id, 5);
     await reserve(shop.id, "r1");
-    expect(await t.db.creditGrant.findMany({ where: { shopId: shop.id }, orderBy: { amount: "asc" } })).toMatchObject([
+    expect(
+      await t.db.creditGrant.findMany({ where: { shopId: shop.id }, orderBy: { amount: "asc" } }),
+    ).toMatchObject([
       { id: monthly.id, remaining: 0 },
       { id: pack.id, remaining: 4 },
     ]);
@@ -58,10 +68,19 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     const now = new Date();
     const older = await grant(t.db, shop.id, 3, {}, new Date(now.getTime() - 2000));
     const newer = await grant(t.db, shop.id, 3, {}, new Date(now.getTime() - 1000));
-    const monthly = await grant(t.db, shop.id, 2, { kind: "monthly", expiresAt: new Date(now.getTime() + DAY) });
+    const monthly = await grant(t.db, shop.id, 2, {
+      kind: "monthly",
+      expiresAt: new Date(now.getTime() + DAY),
+    });
 
-    const { reservation } = await reserve(shop.id, "spans", ["draft.generate", "draft.regenerate", "cover.generate"]);
-    const allocations = await t.db.reservationAllocation.findMany({ where: { reservationId: reservation.id } });
+    const { reservation } = await reserve(shop.id, "spans", [
+      "draft.generate",
+      "draft.regenerate",
+      "cover.generate",
+    ]);
+    const allocations = await t.db.reservationAllocation.findMany({
+      where: { reservationId: reservation.id },
+    });
     const drawn = Object.fromEntries(allocations.map((a) => [a.grantId, a.credits]));
     expect(drawn).toEqual({ [monthly.id]: 2, [older.id]: 3 });
     await reserve(shop.id, "next", ["cover.generate"]);
@@ -83,8 +102,19 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
 
   test("retrying a reserve, capture or grant with the same key returns the original and writes nothing", async () => {
     const shop = await createShop(t.db);
-    const first = await grantCredits(t.db, { shopId: shop.id, sourceKey: "purchase:gid://shopify/AppPurchaseOneTime/1", kind: "top_up", credits: 25 });
-    const again = await grantCredits(t.db, { shopId: shop.id, sourceKey: "purchase:gid://shopify/AppPurchaseOneTime/1", kind: "top_up", credits: 25, actor: "webhook" });
+    const first = await grantCredits(t.db, {
+      shopId: shop.id,
+      sourceKey: "purchase:gid://shopify/AppPurchaseOneTime/1",
+      kind: "top_up",
+      credits: 25,
+    });
+    const again = await grantCredits(t.db, {
+      shopId: shop.id,
+      sourceKey: "purchase:gid://shopify/AppPurchaseOneTime/1",
+      kind: "top_up",
+      credits: 25,
+      actor: "webhook",
+    });
     expect(again).toEqual({ grant: first.grant, replayed: true });
 
     const reserved = await reserve(shop.id, "r1");
@@ -106,7 +136,9 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     await expect(
       grantCredits(t.db, { shopId: shop.id, sourceKey: "purchase:1", kind: "top_up", credits: 100 }),
     ).rejects.toMatchObject({ name: "IdempotencyConflict", code: "idempotency_conflict" });
-    await expect(reserve(shop.id, "r1", ["draft.rewrite"])).rejects.toMatchObject({ code: "idempotency_conflict" });
+    await expect(reserve(shop.id, "r1", ["draft.rewrite"])).rejects.toMatchObject({
+      code: "idempotency_conflict",
+    });
     expect(await rowCounts(t.db, shop.id)).toEqual(before);
   });
 
@@ -125,7 +157,9 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
       code: "reservation_resolved",
       status: "released",
     });
-    expect(await releaseReservation(t.db, { shopId: shop.id, idempotencyKey: "b" })).toMatchObject({ replayed: true });
+    expect(await releaseReservation(t.db, { shopId: shop.id, idempotencyKey: "b" })).toMatchObject({
+      replayed: true,
+    });
     expect(await getBalance(t.db, shop.id)).toEqual({ posted: 8, held: 0, available: 8 });
   });
 
@@ -141,8 +175,12 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
 
     const swept = await sweep(t.db, later);
     expect(swept.expiredReservations).toBeGreaterThanOrEqual(1);
-    expect(await t.db.reservation.findFirst({ where: { shopId: shop.id } })).toMatchObject({ status: "expired" });
-    expect(await releaseReservation(t.db, { shopId: shop.id, idempotencyKey: "crashed" }, later)).toMatchObject({
+    expect(await t.db.reservation.findFirst({ where: { shopId: shop.id } })).toMatchObject({
+      status: "expired",
+    });
+    expect(
+      await releaseReservation(t.db, { shopId: shop.id, idempotencyKey: "crashed" }, later),
+    ).toMatchObject({
       replayed: true,
     });
     expect(await getBalance(t.db, shop.id, later)).toEqual({ posted: 4, held: 0, available: 4 });
@@ -153,7 +191,13 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     const shop = await createShop(t.db);
     const start = new Date();
     const cycleEnd = new Date(start.getTime() + 30 * DAY);
-    await grant(t.db, shop.id, 10, { kind: "monthly", sourceKey: `cycle:${start.toISOString()}`, expiresAt: cycleEnd }, start);
+    await grant(
+      t.db,
+      shop.id,
+      10,
+      { kind: "monthly", sourceKey: `cycle:${start.toISOString()}`, expiresAt: cycleEnd },
+      start,
+    );
     await grant(t.db, shop.id, 25, {}, start);
     await reserve(shop.id, "used", ["draft.generate"], start);
     await captureReservation(t.db, { shopId: shop.id, idempotencyKey: "used" }, start);
@@ -173,13 +217,25 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     await grant(t.db, shop.id, 2, { kind: "monthly", expiresAt: end }, start);
     await reserveCredits(
       t.db,
-      { shopId: shop.id, idempotencyKey: "long", actions: ["draft.generate"], actor: "automation:1", timeoutMs: 2 * DAY },
+      {
+        shopId: shop.id,
+        idempotencyKey: "long",
+        actions: ["draft.generate"],
+        actor: "automation:1",
+        timeoutMs: 2 * DAY,
+      },
       start,
     );
     await sweep(t.db, end); // the grant ends while its credits are held; the reservation has not timed out
     await releaseReservation(t.db, { shopId: shop.id, idempotencyKey: "long" }, end);
     expect(await getBalance(t.db, shop.id, end)).toEqual({ posted: 0, held: 0, available: 0 });
-    expect(await t.db.ledgerEntry.findMany({ where: { shopId: shop.id }, orderBy: { id: "asc" }, select: { type: true, credits: true } })).toEqual([
+    expect(
+      await t.db.ledgerEntry.findMany({
+        where: { shopId: shop.id },
+        orderBy: { id: "asc" },
+        select: { type: true, credits: true },
+      }),
+    ).toEqual([
       { type: "grant", credits: 2 },
       { type: "expiry", credits: -2 },
     ]);
@@ -191,20 +247,42 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     await grant(t.db, shop.id, 10);
     const before = await rowCounts(t.db, shop.id);
     const badGrant = (credits: unknown) =>
-      grantCredits(t.db, { shopId: shop.id, sourceKey: "adjustment:x", kind: "adjustment", credits: credits as number });
+      grantCredits(t.db, {
+        shopId: shop.id,
+        sourceKey: "adjustment:x",
+        kind: "adjustment",
+        credits: credits as number,
+      });
     await expect(badGrant(-5)).rejects.toMatchObject({ code: "invalid_input", field: "credits" });
     await expect(badGrant(1.5)).rejects.toMatchObject({ code: "invalid_input", field: "credits" });
     await expect(badGrant(0)).rejects.toMatchObject({ code: "invalid_input", field: "credits" });
     await expect(badGrant("5")).rejects.toMatchObject({ code: "invalid_input", field: "credits" });
     await expect(badGrant(Number.NaN)).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(reserve(shop.id, "x", ["draft.delete" as Action])).rejects.toMatchObject({ code: "invalid_input", field: "actions" });
-    await expect(reserve(shop.id, "x", [])).rejects.toMatchObject({ code: "invalid_input", field: "actions" });
+    await expect(reserve(shop.id, "x", ["draft.delete" as Action])).rejects.toMatchObject({
+      code: "invalid_input",
+      field: "actions",
+    });
+    await expect(reserve(shop.id, "x", [])).rejects.toMatchObject({
+      code: "invalid_input",
+      field: "actions",
+    });
     await expect(reserve(shop.id, "x", ["topic.research"])).rejects.toMatchObject({ code: "invalid_input" });
-    await expect(reserve(shop.id, "", ["draft.generate"])).rejects.toMatchObject({ code: "invalid_input", field: "idempotencyKey" });
+    await expect(reserve(shop.id, "", ["draft.generate"])).rejects.toMatchObject({
+      code: "invalid_input",
+      field: "idempotencyKey",
+    });
     await expect(
-      grantCredits(t.db, { shopId: shop.id, sourceKey: "cycle:old", kind: "monthly", credits: 10, expiresAt: new Date(Date.now() - 1) }),
+      grantCredits(t.db, {
+        shopId: shop.id,
+        sourceKey: "cycle:old",
+        kind: "monthly",
+        credits: 10,
+        expiresAt: new Date(Date.now() - 1),
+      }),
     ).rejects.toMatchObject({ code: "invalid_input", field: "expiresAt" });
-    await expect(captureReservation(t.db, { shopId: shop.id, idempotencyKey: "missing" })).rejects.toMatchObject({
+    await expect(
+      captureReservation(t.db, { shopId: shop.id, idempotencyKey: "missing" }),
+    ).rejects.toMatchObject({
       code: "reservation_not_found",
     });
     expect(await rowCounts(t.db, shop.id)).toEqual(before);
@@ -212,9 +290,14 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
 
   test("an unknown shop gets ShopNotFound from every operation", async () => {
     const shopId = "no-such-shop";
-    await expect(grant(t.db, shopId, 5)).rejects.toMatchObject({ name: "ShopNotFound", code: "shop_not_found" });
+    await expect(grant(t.db, shopId, 5)).rejects.toMatchObject({
+      name: "ShopNotFound",
+      code: "shop_not_found",
+    });
     await expect(reserve(shopId, "r")).rejects.toMatchObject({ code: "shop_not_found" });
-    await expect(captureReservation(t.db, { shopId, idempotencyKey: "r" })).rejects.toMatchObject({ code: "shop_not_found" });
+    await expect(captureReservation(t.db, { shopId, idempotencyKey: "r" })).rejects.toMatchObject({
+      code: "shop_not_found",
+    });
     await expect(getBalance(t.db, shopId)).rejects.toMatchObject({ code: "shop_not_found" });
     expect(await t.db.creditGrant.count({ where: { shopId } })).toBe(0);
   });
@@ -224,11 +307,18 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     const bob = await createShop(t.db, "bob");
     await grant(t.db, alice.id, 10);
     await reserve(alice.id, "alice-draft");
-    await expect(reserve(bob.id, "bob-draft")).rejects.toMatchObject({ code: "insufficient_credits", available: 0 });
-    await expect(captureReservation(t.db, { shopId: bob.id, idempotencyKey: "alice-draft" })).rejects.toMatchObject({
+    await expect(reserve(bob.id, "bob-draft")).rejects.toMatchObject({
+      code: "insufficient_credits",
+      available: 0,
+    });
+    await expect(
+      captureReservation(t.db, { shopId: bob.id, idempotencyKey: "alice-draft" }),
+    ).rejects.toMatchObject({
       code: "reservation_not_found",
     });
-    await expect(releaseReservation(t.db, { shopId: bob.id, idempotencyKey: "alice-draft" })).rejects.toMatchObject({
+    await expect(
+      releaseReservation(t.db, { shopId: bob.id, idempotencyKey: "alice-draft" }),
+    ).rejects.toMatchObject({
       code: "reservation_not_found",
     });
     // The same key in another shop is another reservation.
@@ -241,8 +331,14 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
   test("the database itself refuses a grant below zero or a balance that spends more than it holds", async () => {
     const shop = await createShop(t.db);
     const g = await grant(t.db, shop.id, 3);
-    await expect(t.db.creditGrant.update({ where: { id: g.id }, data: { remaining: -1 } })).rejects.toThrow(/check/i);
-    await expect(t.db.creditGrant.update({ where: { id: g.id }, data: { remaining: 4 } })).rejects.toThrow(/check/i);
-    await expect(t.db.shopBalance.update({ where: { shopId: shop.id }, data: { held: 4 } })).rejects.toThrow(/check/i);
+    await expect(t.db.creditGrant.update({ where: { id: g.id }, data: { remaining: -1 } })).rejects.toThrow(
+      /check/i,
+    );
+    await expect(t.db.creditGrant.update({ where: { id: g.id }, data: { remaining: 4 } })).rejects.toThrow(
+      /check/i,
+    );
+    await expect(t.db.shopBalance.update({ where: { shopId: shop.id }, data: { held: 4 } })).rejects.toThrow(
+      /check/i,
+    );
   });
 });

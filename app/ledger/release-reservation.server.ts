@@ -16,7 +16,8 @@ export async function releaseReservation(db: Db, ref: ReservationRef, now = new 
     // Timed out already: the sweeper gave the credits back, which is all a release asks for.
     if (reservation.status === "released" || reservation.status === "expired")
       return { reservation, replayed: true };
-    if (reservation.status !== "pending") throw new ReservationResolved(ref.idempotencyKey, reservation.status);
+    if (reservation.status !== "pending")
+      throw new ReservationResolved(ref.idempotencyKey, reservation.status);
     return { reservation: await resolveAsReleased(tx, reservation, "released", now), replayed: false };
   });
 }

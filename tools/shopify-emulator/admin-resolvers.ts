@@ -265,7 +265,24 @@ export class AdminResolvers {
         return args.ids.map((id) => this.node(requiredString(id, "ids")));
       },
       shop: this.shopView(),
-      blogs: (args: Args) => connection("Blog", this.shop.blogs, args, (b) => this.blogView(b)),
+      blogs: (args: Args) => {
+        this.requireScope("blogs", "read_content");
+        return connection("Blog", this.shop.blogs, args, (b) => this.blogView(b));
+      },
+      // Subscriptions declared in shopify.app.toml are not listed by the Admin API, and the emulator
+      // delivers by its own webhookPaths, so the list is empty; shopify-api's registerWebhooks reads it.
+      webhookSubscriptions: {
+        __typename: "WebhookSubscriptionConnection",
+        edges: [],
+        nodes: [],
+        pageInfo: {
+          __typename: "PageInfo",
+          hasNextPage: false,
+          hasPreviousPage: false,
+          startCursor: null,
+          endCursor: null,
+        },
+      },
     };
   }
 
@@ -318,8 +335,22 @@ export class AdminResolvers {
           userErrors: userErrors(result.userErrors),
         };
       },
-      articleCreate: (args: Args) => this.articleCreate(args.article),
+      articleCreate: (args: Args) => {
+        this.requireScope("articleCreate", "write_content");
+        return this.articleCreate(args.article);
+      },
     };
+  }
+
+  // Shopify's ACCESS_DENIED field error; a write scope implies its read scope.
+  private requireScope(field: string, scope: string): void {
+    const granted = new Set(this.scopes.split(",").map((s) => s.trim()));
+    const implied = scope.startsWith("read_") && granted.has(scope.replace(/^read_/, "write_"));
+    if (granted.has(scope) || implied) return;
+    throw new GqlFieldError(`Access denied for ${field} field. Required access: \`${scope}\` access scope.`, {
+      code: "ACCESS_DENIED",
+      requiredAccess: `\`${scope}\` access scope.`,
+    });
   }
 
   private installationView(): GqlObject {

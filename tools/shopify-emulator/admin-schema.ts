@@ -33,6 +33,7 @@ export const adminSchema: Schema = {
     "AppPricingInterval",
     "ArticleCreateUserErrorCode",
     "CountPrecision",
+    "WebhookSubscriptionTopic",
   ]),
   types: {
     QueryRoot: {
@@ -42,6 +43,10 @@ export const adminSchema: Schema = {
         nodes: { type: "[Node]!", args: ["ids"] },
         shop: "Shop!",
         blogs: { type: "BlogConnection!", args: PAGE_ARGS },
+        webhookSubscriptions: {
+          type: "WebhookSubscriptionConnection!",
+          args: [...PAGE_ARGS, "topics", "format", "uri"],
+        },
       },
     },
     Mutation: {
@@ -142,6 +147,23 @@ export const adminSchema: Schema = {
     ...connection("AppPurchaseOneTime"),
     ...connection("Blog"),
     ...connection("Article"),
+    ...connection("WebhookSubscription"),
+    WebhookSubscription: {
+      fields: {
+        id: "ID!",
+        topic: "WebhookSubscriptionTopic!",
+        includeFields: "[String!]!",
+        metafieldNamespaces: "[String!]!",
+        endpoint: "WebhookSubscriptionEndpoint!",
+      },
+    },
+    WebhookSubscriptionEndpoint: {
+      fields: {},
+      possibleTypes: ["WebhookHttpEndpoint", "WebhookEventBridgeEndpoint", "WebhookPubSubEndpoint"],
+    },
+    WebhookHttpEndpoint: { fields: { callbackUrl: "URL!" } },
+    WebhookEventBridgeEndpoint: { fields: { arn: "String!" } },
+    WebhookPubSubEndpoint: { fields: { pubSubProject: "String!", pubSubTopic: "String!" } },
     Shop: {
       fields: {
         id: "ID!",

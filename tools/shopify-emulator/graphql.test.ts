@@ -110,6 +110,21 @@ describe("Admin GraphQL", () => {
     });
   });
 
+  it("denies blog access when the app was not granted a content scope", async () => {
+    const narrow = await setUpEmulator({ scopes: "read_products" });
+    try {
+      const result = await narrow.gql(
+        DEV_STORE,
+        narrow.emulator.grantOfflineToken(DEV_STORE),
+        "{ blogs(first: 1) { nodes { id } } }",
+      );
+      expect(result.body.data).toEqual({ blogs: null });
+      expect(result.body.errors[0]).toMatchObject({ path: ["blogs"], extensions: { code: "ACCESS_DENIED" } });
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it("refuses one shop's token on another shop with 401", async () => {
     const result = await env.gql(NORMAL_STORE, devToken, "{ shop { name } }");
     expect(result.status).toBe(401);

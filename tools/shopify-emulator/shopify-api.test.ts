@@ -98,6 +98,10 @@ describe("@shopify/shopify-api 13 against the emulator", () => {
     await expect(client.request("query { shop { nonsense } }")).rejects.toBeInstanceOf(GraphqlQueryError);
   });
 
+  it("registerWebhooks runs (no API-registered subscriptions, like an app declaring them in shopify.app.toml)", async () => {
+    expect(await shopify.webhooks.register({ session })).toEqual({});
+  });
+
   it("a session of one shop cannot be used on another (401 from the emulator)", async () => {
     const client = new shopify.clients.Graphql({
       session: new Session({ ...session.toObject(), shop: NORMAL_STORE }),

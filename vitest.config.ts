@@ -10,6 +10,7 @@ export default defineConfig({
     ],
     globalSetup: ["tests/setup/global-setup.ts"],
     setupFiles: ["tests/setup/shopify-env.ts"],
+    reporters: ["default", "./tests/setup/summary-reporter.ts"],
     // Concurrency tests hold many transactions open; give slow CI machines room.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -3,6 +3,7 @@
 //   schemas            write prisma/postgres/schema.prisma from prisma/schema.prisma
 //   generate           schemas + generate the SQLite and PostgreSQL clients
 //   migrate deploy     apply pending migrations to DATABASE_URL (file: → SQLite, postgres: → PostgreSQL)
+//   sql ENGINE         print the SQL that builds the current schema from nothing on ENGINE (sqlite|postgres)
 //   migrate draft NAME [--from OLD_SCHEMA]
 //                      write NAME's migration.sql for both engines: the diff from OLD_SCHEMA (the SQLite
 //                      schema as it was, e.g. `git show HEAD:prisma/schema.prisma > /tmp/old.prisma`;
@@ -22,7 +23,6 @@ function writePostgresSchema() {
 
 // The CLI insists on a schema-engine path even for commands that never start it (NOTES.md).
 function prismaCli(args, options = {}) {
-  const exampleUrl = { sqlite: "file:./dev.db", postgres: "postgresql://localhost/unused" };
   const standIn = join(mkdtempSync(join(tmpdir(), "prisma-")), "schema-engine");
   writeFileSync(standIn, "#!/bin/sh\nexit 1\n", { mode: 0o755 });
   return execFileSync(join(root, "node_modules/.bin/prisma"), args, {
@@ -31,8 +31,9 @@ function prismaCli(args, options = {}) {
       ...process.env,
       PRISMA_SCHEMA_ENGINE_BINARY: standIn,
       PRISMA_HIDE_UPDATE_MESSAGE: "1",
-      // An unset or foreign-scheme DATABASE_URL sends the CLI off to download the query engine.
-      DATABASE_URL: exampleUrl[options.engine?.name ?? "sqlite"],
+      // An unset DATABASE_URL, or one whose scheme differs from the schema's provider (generate) or the
+      // config's adapter (diff), sends the CLI off to download the query engine.
+      DATABASE_URL: options.databaseUrl ?? "file:./prisma/unused.db",
     },
     stdio: ["ignore", options.capture ? "pipe" : "inherit", "inherit"],
     encoding: "utf8",
@@ -48,7 +49,7 @@ function draft(name, from) {
     const fromArgs = from ? ["--from-schema-datamodel", schemaFor(engine, from, tmp)] : ["--from-empty"];
     const sql = prismaCli(
       ["migrate", "diff", ...fromArgs, "--to-schema-datamodel", engine.schema, "--script"],
-      { capture: true, engine },
+      { capture: true },
     );
     const dir = join(root, engine.migrations, `${stamp}_${name}`);
     mkdirSync(dir, { recursive: true });
@@ -69,7 +70,18 @@ if (command === "schemas") {
   writePostgresSchema();
 } else if (command === "generate") {
   writePostgresSchema();
-  for (const engine of Object.values(ENGINES)) prismaCli(["generate", "--schema", engine.schema], { engine });
+  for (const engine of Object.values(ENGINES))
+    prismaCli(["generate", "--schema", engine.schema], {
+      databaseUrl: engine === ENGINES.postgres ? "postgresql://localhost/unused" : undefined,
+    });
+} else if (command === "sql" && ENGINES[sub]) {
+  writePostgresSchema();
+  const engine = ENGINES[sub];
+  const sql = prismaCli(
+    ["migrate", "diff", "--from-empty", "--to-schema-datamodel", engine.schema, "--script"],
+    { capture: true },
+  );
+  process.stdout.write(sql);
 } else if (command === "migrate" && sub === "deploy") {
   const url = process.env.DATABASE_URL ?? "file:./prisma/dev.db";
   const applied = await applyMigrations(url);
@@ -78,6 +90,8 @@ if (command === "schemas") {
   const fromIndex = rest.indexOf("--from");
   draft(rest[0], fromIndex >= 0 ? rest[fromIndex + 1] : undefined);
 } else {
-  console.error("usage: prisma.mjs schemas | generate | migrate deploy | migrate draft NAME [--from OLD]");
+  console.error(
+    "usage: prisma.mjs schemas | generate | sql ENGINE | migrate deploy | migrate draft NAME [--from OLD]",
+  );
   process.exit(2);
 }

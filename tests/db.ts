@@ -32,7 +32,7 @@ async function adminQuery(sql: string) {
   }
 }
 
-export async function createTestDb(engine: Engine): Promise<TestDb> {
+export async function createTestDb(engine: Engine, { migrate = true } = {}): Promise<TestDb> {
   const others: Db[] = [];
   let url: string;
   let cleanup: () => Promise<void>;
@@ -48,7 +48,7 @@ export async function createTestDb(engine: Engine): Promise<TestDb> {
     url = admin.toString();
     cleanup = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
-  await applyMigrations(url);
+  if (migrate) await applyMigrations(url);
   const db = connectDb(url);
   return {
     engine,

@@ -1,0 +1,86 @@
+// `npm run bench`: the credit service against bare SQL on SQLite and PostgreSQL, plus balance reads with a
+// long ledger. Exits non-zero only when something errors; a missed target prints MISSED.
+import type { Engine } from "../app/db/connect.server";
+import { createTestDb, ENGINES, type TestDb } from "../tests/db";
+import { balanceReads } from "./balance-read";
+import { openBareSql, type BareSql } from "./bare-sql";
+import { engineVersion, loadAverage, machine } from "./machine";
+import { printReport, type EngineResult, type ShapeResult } from "./report";
+import { serviceReserveCapture } from "./service";
+import { fundedShops } from "./shops";
+import { statementsPerOp } from "./statement-count";
+import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
+
+// The whole bench takes a few minutes; past this something hangs (a lock wait), so clean up and fail.
+const WATCHDOG_MS = 10 * 60_000;
+
+const open = new Set<TestDb>();
+
+async function freshDb(engine: Engine): Promise<TestDb> {
+  const t = await createTestDb(engine);
+  open.add(t);
+  return t;
+}
+
+async function dropDb(t: TestDb): Promise<void> {
+  open.delete(t);
+  await t.drop();
+}
+
+async function benchEngine(engine: Engine): Promise<EngineResult> {
+  const t = await freshDb(engine);
+  let bare: BareSql | undefined;
+  try {
+    const version = await engineVersion(t.db, engine);
+    // Separate shops per side: the bare SQL moves balances without touching grants, which the service reads.
+    const serviceShops = await fundedShops(t.db, "service", SHOPS_NEEDED);
+    const bareShops = await fundedShops(t.db, "bare", SHOPS_NEEDED);
+    const service = { op: serviceReserveCapture(t.db), shopIds: serviceShops };
+    bare = openBareSql(engine, t.url);
+    const bareSide = { op: bare.reserveCapture, shopIds: bareShops };
+    const shapes: ShapeResult[] = [];
+    for (const shape of SHAPES) {
+      const rates = await compare(service, bareSide, shape);
+      console.log(
+        `${engine} ${shape.label}: service ${rates.service.opsPerSecond.toFixed(0)}/s, ` +
+          `bare ${rates.bare.opsPerSecond.toFixed(0)}/s`,
+      );
+      shapes.push({ shape, ...rates });
+    }
+    const [shopId] = serviceShops;
+    if (shopId === undefined) throw new Error("no service shop");
+    const statements = await statementsPerOp(engine, t.url, shopId);
+
+    // Balance reads get their own fresh database, free of the throughput runs' rows.
+    const b = await freshDb(engine);
+    try {
+      return { engine, version, shapes, statements, balance: await balanceReads(b.db) };
+    } finally {
+      await dropDb(b);
+    }
+  } finally {
+    await bare?.close();
+    await dropDb(t);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`${machine()}; load average at the start ${loadAverage()}`);
+  const results: EngineResult[] = [];
+  for (const engine of ENGINES) results.push(await benchEngine(engine));
+  printReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
+  void Promise.allSettled([...open].map((t) => t.drop())).finally(() => process.exit(1));
+}, WATCHDOG_MS);
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+}

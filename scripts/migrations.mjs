@@ -60,9 +60,10 @@ const HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
 )`;
 
-function pending(engine, applied) {
+function pending(engine, applied, until) {
   const pendingOnes = [];
   for (const migration of migrationsOf(engine)) {
+    if (until && migration.name > until) break;
     const done = applied.get(migration.name);
     if (done === undefined) pendingOnes.push(migration);
     else if (done !== migration.checksum)
@@ -71,19 +72,23 @@ function pending(engine, applied) {
   return pendingOnes;
 }
 
-async function applySqlite(url) {
+async function applySqlite(url, until) {
   const { default: Database } = await import("better-sqlite3");
   const db = new Database(sqliteFilePath(url), { timeout: 10_000 });
   try {
     db.pragma("journal_mode = WAL");
     db.exec(HISTORY_TABLE.replace(/TIMESTAMPTZ/g, "DATETIME").replace("now()", "current_timestamp"));
+    // Prisma's table-redefining migrations switch foreign keys off with a PRAGMA, which SQLite ignores inside
+    // a transaction: DROP TABLE would then cascade-delete every child row. So they go off out here, and the
+    // result is checked before commit.
+    db.pragma("foreign_keys = OFF");
     // IMMEDIATE: two instances deploying at once queue here instead of applying a migration twice.
-    return db
+    const applied = db
       .transaction(() => {
         const rows = db
           .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`)
           .all();
-        const todo = pending(ENGINES.sqlite, new Map(rows.map((r) => [r.migration_name, r.checksum])));
+        const todo = pending(ENGINES.sqlite, new Map(rows.map((r) => [r.migration_name, r.checksum])), until);
         for (const m of todo) {
           db.exec(m.sql);
           db.prepare(
@@ -91,15 +96,19 @@ async function applySqlite(url) {
              VALUES (?, ?, ?, current_timestamp, 1)`,
           ).run(randomUUID(), m.checksum, m.name);
         }
+        const broken = db.pragma("foreign_key_check");
+        if (broken.length > 0) throw new Error(`migrations broke foreign keys: ${JSON.stringify(broken)}`);
         return todo.map((m) => m.name);
       })
       .immediate();
+    db.pragma("foreign_keys = ON");
+    return applied;
   } finally {
     db.close();
   }
 }
 
-async function applyPostgres(url) {
+async function applyPostgres(url, until) {
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -110,7 +119,7 @@ async function applyPostgres(url) {
     const { rows } = await client.query(
       `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
-    const todo = pending(ENGINES.postgres, new Map(rows.map((r) => [r.migration_name, r.checksum])));
+    const todo = pending(ENGINES.postgres, new Map(rows.map((r) => [r.migration_name, r.checksum])), until);
     for (const m of todo) {
       await client.query("BEGIN");
       try {
@@ -132,7 +141,7 @@ async function applyPostgres(url) {
   }
 }
 
-/** Applies what is pending; returns the names applied. */
-export async function applyMigrations(url) {
-  return engineFor(url) === ENGINES.sqlite ? applySqlite(url) : applyPostgres(url);
+/** Applies what is pending (up to and including `until`, when given); returns the names applied. */
+export async function applyMigrations(url, { until } = {}) {
+  return engineFor(url) === ENGINES.sqlite ? applySqlite(url, until) : applyPostgres(url, until);
 }

@@ -23,11 +23,14 @@ export interface TopUpPack {
   price: number;
 }
 
+// Names are what Shopify shows the store owner and returns on every charge: each names one plan or pack.
 export const TOP_UP_PACKS: readonly TopUpPack[] = [
-  { key: "pack-25", name: "25 credits", credits: 25, price: 4.99 },
-  { key: "pack-100", name: "100 credits", credits: 100, price: 14.99 },
-  { key: "pack-500", name: "500 credits", credits: 500, price: 59.99 },
+  { key: "pack-25", name: "Top-up: 25 credits", credits: 25, price: 4.99 },
+  { key: "pack-100", name: "Top-up: 100 credits", credits: 100, price: 14.99 },
+  { key: "pack-500", name: "Top-up: 500 credits", credits: 500, price: 59.99 },
 ];
+
+export const CURRENCY = "USD";
 
 export const FREE_PLAN = PLANS[0] as Plan;
 
@@ -37,4 +40,17 @@ export function findPlan(key: string): Plan | undefined {
 
 export function findTopUpPack(key: string): TopUpPack | undefined {
   return TOP_UP_PACKS.find((pack) => pack.key === key);
+}
+
+/** The plan a Shopify subscription is for, by the name it was created with. */
+export function planNamed(name: string): Plan | undefined {
+  return PLANS.find((plan) => plan.name === name && plan.price > 0);
+}
+
+export function topUpPackNamed(name: string): TopUpPack | undefined {
+  return TOP_UP_PACKS.find((pack) => pack.name === name);
+}
+
+export function planByKey(key: string): Plan {
+  return findPlan(key) ?? FREE_PLAN;
 }

@@ -1,0 +1,81 @@
+import type { Db } from "../db/connect.server";
+import { grantCredits } from "../ledger/grant-credits.server";
+import { IdempotencyConflict } from "../ledger/errors";
+import { CYCLE_DAYS, FREE_PLAN, planByKey, type Plan } from "./plans";
+
+const CYCLE_MS = CYCLE_DAYS * 24 * 60 * 60 * 1000;
+
+type Subscription = { planKey: string; status: string; test: boolean; observedAt: Date };
+
+/**
+ * The plan the next cycle carries, from the subscriptions as Shopify last reported them: a downgrade
+ * waiting for the next billing cycle (ACCEPTED) wins over the ACTIVE plan it replaces; a FROZEN, cancelled
+ * or missing subscription means the Free allowance.
+ */
+export function planForNextCycle(subscriptions: Subscription[]): { plan: Plan; test: boolean } {
+  const newest = (status: string) =>
+    subscriptions
+      .filter((s) => s.status === status)
+      .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime())[0];
+  const chosen = newest("ACCEPTED") ?? newest("ACTIVE");
+  return chosen ? { plan: planByKey(chosen.planKey), test: chosen.test } : { plan: FREE_PLAN, test: false };
+}
+
+/** Where the cycle containing `now` starts: cycles follow each other 30 days apart from `anchor`. */
+export function cycleStartFor(anchor: Date, now: Date): Date {
+  const elapsed = Math.max(0, now.getTime() - anchor.getTime());
+  return new Date(anchor.getTime() + Math.floor(elapsed / CYCLE_MS) * CYCLE_MS);
+}
+
+export function cycleKey(start: Date) {
+  return `cycle:${start.toISOString()}`;
+}
+
+/**
+ * Makes sure the shop is in its current cycle and that cycle's allowance is granted: exactly once per
+ * cycle, however many instances, requests and webhooks race here (the grant is keyed by the cycle start).
+ * Idle cycles in between are skipped, not granted retroactively. No Shopify call: the state it needs
+ * arrived with webhooks and return visits.
+ */
+export async function ensureCurrentCycle(db: Db, shopId: string, now = new Date()) {
+  const shop = await db.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    include: { subscriptions: true },
+  });
+  if (shop.cycleEnd && now < shop.cycleEnd) return shop;
+
+  const start = cycleStartFor(shop.cycleEnd ?? now, now);
+  const end = new Date(start.getTime() + CYCLE_MS);
+  const { plan, test } = planForNextCycle(shop.subscriptions);
+  const sourceKey = cycleKey(start);
+  try {
+    await grantCredits(
+      db,
+      {
+        shopId,
+        sourceKey,
+        kind: "monthly",
+        credits: plan.monthlyCredits,
+        expiresAt: end,
+        test,
+        reference: `plan:${plan.key}`,
+      },
+      now,
+    );
+  } catch (error) {
+    // Another instance granted this cycle first, seeing a plan change this one has not seen: its grant stands.
+    if (!(error instanceof IdempotencyConflict)) throw error;
+  }
+  // The plan the cycle carries is the one its grant was made for (recorded on the grant's ledger entry).
+  const granted = await db.ledgerEntry.findFirstOrThrow({
+    where: { shopId, grant: { sourceKey } },
+    select: { reference: true },
+  });
+  const planKey = granted.reference?.replace(/^plan:/, "") ?? plan.key;
+  // Conditional on the cycle this call saw, so a slower racer cannot move the shop back.
+  await db.shop.updateMany({
+    where: { id: shopId, cycleEnd: shop.cycleEnd },
+    data: { cycleStart: start, cycleEnd: end, planKey },
+  });
+  return db.shop.findUniqueOrThrow({ where: { id: shopId }, include: { subscriptions: true } });
+}

@@ -1,0 +1,40 @@
+import type { Db } from "../db/connect.server";
+import { getBalance } from "../ledger/balance.server";
+import { PRICES } from "../ledger/prices";
+import { planForNextCycle } from "./cycle.server";
+import { recordInstall } from "./installation.server";
+import { planByKey, PLANS, TOP_UP_PACKS } from "./plans";
+
+/** Everything the Billing page shows, for one shop, in its current cycle. */
+export async function billingOverview(db: Db, domain: string, now = new Date()) {
+  const shop = await recordInstall(db, domain, now);
+  const [balance, entries] = await Promise.all([
+    getBalance(db, shop.id, now),
+    db.ledgerEntry.findMany({
+      where: { shopId: shop.id },
+      orderBy: { id: "desc" },
+      take: 25,
+      select: {
+        id: true,
+        type: true,
+        credits: true,
+        postedAfter: true,
+        action: true,
+        test: true,
+        createdAt: true,
+      },
+    }),
+  ]);
+  const active = shop.subscriptions.find((s) => s.status === "ACTIVE" || s.status === "FROZEN");
+  return {
+    plan: planByKey(shop.planKey),
+    nextPlan: planForNextCycle(shop.subscriptions).plan,
+    subscription: active ? { status: active.status, test: active.test } : null,
+    cycleEnd: shop.cycleEnd?.toISOString() ?? null,
+    balance,
+    prices: PRICES,
+    plans: PLANS,
+    topUpPacks: TOP_UP_PACKS,
+    entries: entries.map((entry) => ({ ...entry, createdAt: entry.createdAt.toISOString() })),
+  };
+}

@@ -1,0 +1,82 @@
+// Asks Shopify for charges: the store owner approves them on Shopify's confirmation page and comes back
+// to app/routes/app.billing.return.tsx. Nothing is granted here; only a charge read back from Shopify as
+// ACTIVE grants credits.
+import { BillingReplacementBehavior } from "@shopify/shopify-api";
+import type { Db } from "../db/connect.server";
+import { recordSubscription } from "./subscriptions.server";
+import { isDevelopmentStore, type AdminGraphql } from "./shopify-billing.server";
+import type { Plan, TopUpPack } from "./plans";
+
+type ReplacementBehavior = BillingReplacementBehavior;
+
+/** The slice of shopify-app-remix's billing context this module uses. */
+export interface Billing {
+  request(options: {
+    plan: string;
+    isTest: boolean;
+    returnUrl: string;
+    replacementBehavior?: ReplacementBehavior;
+  }): Promise<never>;
+  cancel(options: { subscriptionId: string; isTest: boolean; prorate: boolean }): Promise<{
+    id: string;
+    name: string;
+    status: string;
+    test: boolean;
+  }>;
+}
+
+/**
+ * Test charges on development stores (App Store reviewers' stores only allow those) and when
+ * SHOPIFY_BILLING_TEST is on; real charges otherwise. Never a check that insists on a real charge, so a
+ * reviewer cannot end up in an approval loop.
+ */
+export async function useTestCharges(graphql: AdminGraphql, billingTest: boolean) {
+  return billingTest || (await isDevelopmentStore(graphql));
+}
+
+/** Where Shopify sends the store owner back: the app's return route, inside Shopify admin. */
+export function returnUrl(shop: string, apiKey: string, kind: "plan" | "top-up") {
+  const handle = shop.replace(/\.myshopify\.com$/, "");
+  return `https://admin.shopify.com/store/${handle}/apps/${apiKey}/app/billing/return?kind=${kind}`;
+}
+
+/** An upgrade applies at once; a downgrade when the current billing cycle ends (no reinstall needed). */
+export function replacementFor(current: Plan, next: Plan): ReplacementBehavior {
+  return next.monthlyCredits > current.monthlyCredits
+    ? BillingReplacementBehavior.ApplyImmediately
+    : BillingReplacementBehavior.ApplyOnNextBillingCycle;
+}
+
+export function requestPlan(billing: Billing, current: Plan, next: Plan, isTest: boolean, url: string) {
+  return billing.request({
+    plan: next.name,
+    isTest,
+    returnUrl: url,
+    replacementBehavior: replacementFor(current, next),
+  });
+}
+
+export function requestTopUp(billing: Billing, pack: TopUpPack, isTest: boolean, url: string) {
+  return billing.request({ plan: pack.name, isTest, returnUrl: url });
+}
+
+/**
+ * Cancels the shop's subscriptions on Shopify (the active one and a downgrade waiting behind it) and
+ * records Shopify's answers: this cycle's credits stay, the next cycle is Free.
+ */
+export async function cancelPlan(
+  db: Db,
+  billing: Billing,
+  shopId: string,
+  isTest: boolean,
+  now = new Date(),
+) {
+  const open = await db.subscription.findMany({
+    where: { shopId, status: { in: ["ACTIVE", "ACCEPTED", "FROZEN"] } },
+  });
+  for (const subscription of open) {
+    const cancelled = await billing.cancel({ subscriptionId: subscription.id, isTest, prorate: false });
+    await recordSubscription(db, shopId, { ...cancelled, currentPeriodEnd: null, observedAt: now }, now);
+  }
+  return open.length;
+}

@@ -1,0 +1,65 @@
+// Reads billing state back from Shopify: the truth a return visit or a webhook is checked against.
+// Takes the Admin GraphQL function of an authenticated shop, so another shop's ids read as null.
+import type { PurchaseState } from "./top-ups.server";
+import type { SubscriptionState } from "./subscriptions.server";
+
+export type AdminGraphql = (
+  query: string,
+  options?: { variables?: Record<string, unknown> },
+) => Promise<Response>;
+
+async function query<T>(
+  graphql: AdminGraphql,
+  text: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const response = await graphql(text, variables ? { variables } : undefined);
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(`Shopify Admin API: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+export async function readSubscription(
+  graphql: AdminGraphql,
+  id: string,
+  now = new Date(),
+): Promise<SubscriptionState | null> {
+  const { node } = await query<{
+    node: { id: string; name: string; status: string; test: boolean; currentPeriodEnd: string | null } | null;
+  }>(
+    graphql,
+    `#graphql
+    query subscription($id: ID!) {
+      node(id: $id) { ... on AppSubscription { id name status test currentPeriodEnd } }
+    }`,
+    { id },
+  );
+  if (!node?.id) return null;
+  return {
+    ...node,
+    currentPeriodEnd: node.currentPeriodEnd ? new Date(node.currentPeriodEnd) : null,
+    observedAt: now,
+  };
+}
+
+export async function readPurchase(graphql: AdminGraphql, id: string): Promise<PurchaseState | null> {
+  const { node } = await query<{ node: PurchaseState | null }>(
+    graphql,
+    `#graphql
+    query purchase($id: ID!) {
+      node(id: $id) { ... on AppPurchaseOneTime { id name status test } }
+    }`,
+    { id },
+  );
+  return node?.id ? node : null;
+}
+
+/** Development stores (and so App Store reviewers' stores) can only make test charges. */
+export async function isDevelopmentStore(graphql: AdminGraphql): Promise<boolean> {
+  const { shop } = await query<{ shop: { plan: { partnerDevelopment: boolean } } }>(
+    graphql,
+    `#graphql
+    query shopPlan { shop { plan { partnerDevelopment } } }`,
+  );
+  return shop.plan.partnerDevelopment;
+}

@@ -30,7 +30,7 @@ export interface Billing {
  * SHOPIFY_BILLING_TEST is on; real charges otherwise. Never a check that insists on a real charge, so a
  * reviewer cannot end up in an approval loop.
  */
-export async function useTestCharges(graphql: AdminGraphql, billingTest: boolean) {
+export async function chargesAreTests(graphql: AdminGraphql, billingTest: boolean) {
   return billingTest || (await isDevelopmentStore(graphql));
 }
 

@@ -15,7 +15,7 @@ import {
 } from "@shopify/polaris";
 import { z } from "zod";
 import { billingOverview } from "../billing/billing-overview.server";
-import { cancelPlan, requestPlan, requestTopUp, returnUrl, useTestCharges } from "../billing/charges.server";
+import { cancelPlan, requestPlan, requestTopUp, returnUrl, chargesAreTests } from "../billing/charges.server";
 import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
 import db from "../db.server";
 import { env } from "../env.server";
@@ -37,7 +37,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const parsed = intent.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return Response.json({ error: "Unknown billing request" }, { status: 400 });
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: session.shop } });
-  const isTest = await useTestCharges(admin.graphql, env.SHOPIFY_BILLING_TEST);
+  const isTest = await chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
 
   switch (parsed.data.intent) {
     case "subscribe": {

@@ -1,0 +1,3 @@
+import { billingScenarios } from "./billing-scenarios";
+
+billingScenarios("sqlite");

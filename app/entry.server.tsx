@@ -3,7 +3,11 @@ import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import db from "./db.server";
+import { startSweeper } from "./jobs/sweeper.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+
+startSweeper(db);
 
 export const streamTimeout = 5000;
 

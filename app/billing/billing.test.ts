@@ -158,6 +158,28 @@ describe.each(ENGINES)("plans, cycles and top-ups on %s", (engine) => {
     expect(await checkInvariants(t.db, shop.id)).toEqual([]);
   });
 
+  test("two instances renewing while the upgrade webhook races them: one cycle grant, one upgrade", async () => {
+    const shop = await installedShop();
+    const other = engine === "postgres" ? t.connectAnother() : t.db;
+    const boundary = at(30);
+    const growth = subscription("Growth", "ACTIVE", boundary, { currentPeriodEnd: at(60) });
+    await Promise.all([
+      ensureCurrentCycle(t.db, shop.id, boundary),
+      ensureCurrentCycle(other, shop.id, boundary),
+      recordSubscription(t.db, shop.id, growth, boundary),
+      recordSubscription(other, shop.id, growth, boundary),
+    ]);
+    const grants = await t.db.creditGrant.findMany({ where: { shopId: shop.id, expiredAt: null } });
+    expect(grants.filter((g) => g.kind === "upgrade")).toHaveLength(1);
+    expect(grants.filter((g) => g.kind === "monthly" && g.createdAt >= boundary)).toHaveLength(1);
+    await sweep(t.db, boundary);
+    expect((await getBalance(t.db, shop.id, boundary)).available).toBe(400);
+    expect(await t.db.shop.findUniqueOrThrow({ where: { id: shop.id } })).toMatchObject({
+      planKey: "growth",
+    });
+    expect(await checkInvariants(t.db, shop.id)).toEqual([]);
+  });
+
   test("a top-up is granted once when ACTIVE, whoever gets there first, and never when not", async () => {
     const shop = await installedShop();
     const purchase = {

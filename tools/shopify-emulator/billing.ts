@@ -2,6 +2,7 @@
 // expiry of unanswered charges, one active subscription per shop with replacement behaviours, renewals and
 // freezes. Every status change sends the matching webhook.
 
+import { SHOPIFY_ADMIN_ORIGIN, shopHandle, toEmulatorUrl } from "./admin-urls";
 import { purchasePayload, subscriptionPayload } from "./payloads";
 import {
   DAY_MS,
@@ -92,7 +93,12 @@ export class Billing {
   constructor(
     private readonly state: EmulatorState,
     private readonly webhooks: WebhookDispatcher,
-    private readonly options: { baseUrl: () => string; approvalTimeoutMs: number },
+    private readonly options: {
+      baseUrl: () => string;
+      approvalTimeoutMs: number;
+      // Hand out https://admin.shopify.com confirmation URLs, as Shopify does (see EmulatorOptions).
+      adminConfirmationUrls: boolean;
+    },
   ) {}
 
   createSubscription(shopDomain: string, input: SubscriptionInput): CreateResult<Subscription> {
@@ -178,6 +184,9 @@ export class Billing {
   }
 
   confirmationUrl(charge: Charge): string {
+    if (this.options.adminConfirmationUrls) {
+      return `${SHOPIFY_ADMIN_ORIGIN}/store/${shopHandle(charge.shop)}/charges/${charge.kind}/${charge.id}/confirm`;
+    }
     return `${this.options.baseUrl()}/admin/charges/${charge.shop}/${charge.kind}/${charge.id}/confirm`;
   }
 
@@ -338,8 +347,9 @@ export class Billing {
     return new Date(end);
   }
 
+  // An admin.shopify.com returnUrl lands in the emulator's admin frame, as Shopify would take it to its admin.
   private returnUrl(charge: Charge): string {
-    const url = new URL(charge.returnUrl);
+    const url = new URL(toEmulatorUrl(charge.returnUrl, this.options.baseUrl()));
     url.searchParams.set("charge_id", String(charge.id));
     return url.toString();
   }

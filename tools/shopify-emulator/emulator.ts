@@ -22,8 +22,10 @@ export interface EmulatorOptions {
   host?: string;
   apiKey: string;
   apiSecret: string;
-  // Where webhooks go: appUrl + webhookPaths[topic].
+  // Where webhooks go (appUrl + webhookPaths[topic]) and what the admin frame loads in its iframe.
   appUrl: string;
+  // Shown in the admin frame's nav and title until the app sets a <ui-title-bar>.
+  appName?: string;
   webhookPaths?: Record<string, string>;
   shops?: ShopSeed[];
   // Billing clock (charge timestamps, expiry, renewals). Tokens always follow the wall clock, like the app.
@@ -33,6 +35,11 @@ export interface EmulatorOptions {
   scopes?: string;
   // Sent as X-Shopify-API-Version on webhooks.
   webhookApiVersion?: string;
+  // confirmationUrl on https://admin.shopify.com, like Shopify's, instead of the emulator's own origin.
+  // shopify-app-remix only exits the iframe to https URLs, so a browser session needs this; the admin
+  // frame's stand-in App Bridge maps admin.shopify.com back to the emulator. Tests that fetch the
+  // confirmation page directly keep the default (false).
+  adminConfirmationUrls?: boolean;
 }
 
 export interface ClockStep {
@@ -66,6 +73,7 @@ export class ShopifyEmulator {
     this.billing = new Billing(this.state, this.webhooks, {
       baseUrl: () => this.url,
       approvalTimeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
+      adminConfirmationUrls: options.adminConfirmationUrls ?? false,
     });
     this.tokens = new TokenIssuer(
       this.state,

@@ -11,3 +11,4 @@ export {
   type DeliveryMode,
 } from "./webhooks";
 export { DEFAULT_SHOPS, DAY_MS, type ShopSeed, type Charge, type Subscription, type Purchase } from "./state";
+export { adminFrameUrl, hostParam, toEmulatorUrl, SHOPIFY_ADMIN_ORIGIN } from "./admin-urls";

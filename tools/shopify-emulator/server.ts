@@ -1,9 +1,12 @@
 // The HTTP face of the emulator: the Shopify endpoints the app calls (token exchange, Admin GraphQL), the
-// charge confirmation pages a store owner clicks through, and the JSON control routes under /_emulator.
+// admin frame that embeds the app and the stand-in App Bridge script, the charge confirmation pages a store
+// owner clicks through, and the JSON control routes under /_emulator.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { isIP, type AddressInfo } from "node:net";
+import { adminFramePage, browserScripts } from "./admin-frame";
 import { adminSchema } from "./admin-schema";
+import { shopDomain } from "./admin-urls";
 import { controlRoute } from "./control";
 import { ShopifyEmulator, type EmulatorOptions } from "./emulator";
 import { EMULATOR_SHOP_HEADER } from "./fetch";
@@ -27,6 +30,12 @@ const html = (status: number, body: string): HttpResult => ({
   status,
   body,
   headers: { "Content-Type": "text/html; charset=utf-8" },
+});
+
+const script = (body: string): HttpResult => ({
+  status: 200,
+  body,
+  headers: { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" },
 });
 
 const INVALID_TOKEN = json(401, {
@@ -108,15 +117,17 @@ function graphql(
   return json(200, result);
 }
 
+// Served at /admin/charges/<shop>/… and, for admin.shopify.com-style confirmation URLs mapped to the
+// emulator, at /store/<handle>/charges/…; the forms post back to the path the page was reached on.
 function chargePage(emulator: ShopifyEmulator, method: string, match: RegExpExecArray): HttpResult {
-  const [, shopDomain, kind, id, action] = match;
+  const [, base, domain, handle, kind, id, action] = match;
   const charge = emulator.state.charges.get(Number(id));
-  if (!charge || charge.shop !== shopDomain || charge.kind !== kind) {
+  if (!charge || charge.shop !== (domain ?? shopDomain(handle!)) || charge.kind !== kind) {
     return html(404, messagePage("Charge not found", "There is no such charge for this store."));
   }
   const shopName = emulator.state.requireShop(charge.shop).name;
   if (method === "GET" && action === "confirm") {
-    return html(200, confirmationPage(charge, shopName, `/admin/charges/${shopDomain}/${kind}/${id}`));
+    return html(200, confirmationPage(charge, shopName, `${base}/${kind}/${id}`));
   }
   if (method === "POST" && (action === "approve" || action === "decline")) {
     if (charge.status !== "PENDING") {
@@ -127,6 +138,27 @@ function chargePage(emulator: ShopifyEmulator, method: string, match: RegExpExec
     return { status: 302, body: "", headers: { Location: decision.redirectUrl } };
   }
   return html(405, messagePage("Method not allowed", `${method} is not allowed here.`));
+}
+
+function adminFrame(emulator: ShopifyEmulator, match: RegExpExecArray, query: URLSearchParams): HttpResult {
+  const [, handle, apiKey, appPath] = match;
+  const shop = emulator.state.shops.get(shopDomain(handle!));
+  if (!shop) return html(404, messagePage("Store not found", `There is no store ${handle} in the emulator.`));
+  if (decodeURIComponent(apiKey!) !== emulator.options.apiKey) {
+    return html(404, messagePage("App not found", `This store has no app with the API key ${apiKey}.`));
+  }
+  return html(
+    200,
+    adminFramePage({
+      appUrl: emulator.options.appUrl,
+      appName: emulator.options.appName ?? "App",
+      apiKey: emulator.options.apiKey,
+      shop,
+      appPath: appPath ?? "",
+      query,
+      sessionToken: emulator.sessionToken(shop.domain),
+    }),
+  );
 }
 
 async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<HttpResult> {
@@ -143,8 +175,16 @@ async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<H
   }
 
   const charge =
-    /^\/admin\/charges\/([^/]+)\/(subscription|purchase)\/(\d+)\/(confirm|approve|decline)$/.exec(path);
+    /^(\/admin\/charges\/([^/]+)|\/store\/([^/]+)\/charges)\/(subscription|purchase)\/(\d+)\/(confirm|approve|decline)$/.exec(
+      path,
+    );
   if (charge) return chargePage(emulator, method, charge);
+
+  if (method === "GET" && (path === "/app-bridge.js" || path === "/admin-frame.js"))
+    return script(browserScripts[path]);
+
+  const frame = /^\/store\/([^/]+)\/apps\/([^/]+)(\/.*)?$/.exec(path);
+  if (frame && method === "GET") return adminFrame(emulator, frame, url.searchParams);
 
   const isOAuth = path === "/admin/oauth/access_token";
   const isGraphql = /^\/admin\/api\/(\d{4}-\d{2}|unstable)\/graphql\.json$/.test(path);
@@ -181,7 +221,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<ShopifyEm
       });
   });
   const address = await listen(server, options.port ?? 0, host);
-  const hostPart = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  // A host name stays in the URL: "localhost" makes the admin frame same-site with an app on localhost,
+  // which browsers that block third-party storage require for the app's sessionStorage in the iframe.
+  const hostPart =
+    isIP(host) === 0 ? host : address.family === "IPv6" ? `[${address.address}]` : address.address;
   const close = () =>
     new Promise<void>((resolve, reject) => {
       server.closeAllConnections();

@@ -1,0 +1,84 @@
+// The README's run command gives a browser a working store: `npm run dev` starts the Shopify Admin
+// emulator and the app, and the one URL it prints shows the embedded app inside the admin frame.
+
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type Browser } from "./chromium";
+import { startDevServer, type DevServer } from "./dev-server";
+
+let dev: DevServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  dev = await startDevServer();
+  page = await browser.context.newPage();
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await dev?.stop();
+});
+
+const app = () => page.frameLocator("#app-frame");
+
+describe("npm run dev in a browser", () => {
+  it("prints the dev store's admin URL for the app", () => {
+    expect(dev.adminUrl).toBe(`${dev.emulatorUrl}/store/dev-store/apps/dev-api-key`);
+  });
+
+  it("shows the embedded app home inside the admin frame, styled by Polaris", async () => {
+    await page.goto(dev.adminUrl);
+    const title = app().getByRole("heading", { level: 1, name: "AI blog content" });
+    // The first load compiles the app's modules in Vite.
+    await title.waitFor({ timeout: 60_000 });
+    await expect(app().getByText("Blog articles, written for your store").isVisible()).resolves.toBe(true);
+    // Polaris' stylesheet is applied: a Card has its rounded corners, not the browser's defaults.
+    const radius = await app()
+      .locator(".Polaris-ShadowBevel")
+      .first()
+      .evaluate((card) => getComputedStyle(card).borderRadius);
+    expect(radius).not.toBe("0px");
+
+    const screenshots = await mkdtemp(join(tmpdir(), "e2e-screenshots-"));
+    const file = join(screenshots, "embedded-app-home.png");
+    await page.screenshot({ path: file });
+    console.log(`Screenshot: ${file}`);
+  }, 90_000);
+
+  it("lists the app's ui-nav-menu links, Home and Billing, in the admin nav", async () => {
+    const nav = page.getByRole("list", { name: "AI blog content navigation" });
+    await expect
+      .poll(() => nav.getByRole("link").allTextContents(), { timeout: 15_000 })
+      .toEqual(["Home", "Billing"]);
+  });
+
+  it("routes an admin nav click inside the app, whose data request carries a session token", async () => {
+    const dataRequest = page.waitForRequest((request) => new URL(request.url()).pathname === "/app.data");
+    await page
+      .getByRole("list", { name: "AI blog content navigation" })
+      .getByRole("link", { name: "Home" })
+      .click();
+    const request = await dataRequest;
+    expect(request.headers()["authorization"]).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    expect((await request.response())?.status()).toBe(200);
+  });
+
+  it("raised no errors in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("stops the emulator and the app on Ctrl-C", async () => {
+    await browser.close();
+    expect(await dev.stop()).not.toBeNull();
+    for (const url of [dev.appUrl, dev.emulatorUrl]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
+  });
+});

@@ -1,0 +1,175 @@
+// A stand-in for Shopify's App Bridge (cdn.shopify.com/shopifycloud/app-bridge.js), served by the emulator
+// at /app-bridge.js. It implements what this app uses and talks to the emulator's admin frame
+// (admin-frame.js) by postMessage, as App Bridge talks to Shopify admin:
+//   shopify.idToken(), shopify.toast, shopify.config; the fetch wrapper (Authorization: Bearer <session
+//   token> on same-origin requests; follows X-Shopify-API-Request-Failure-Reauthorize-Url, retries once
+//   on X-Shopify-Retry-Invalid-Session-Request); <ui-nav-menu> and <ui-title-bar> reported to the admin;
+//   open(url, "_top" | "_parent") done by the admin (a cross-origin frame may not navigate its top window
+//   without a user gesture); the bounce page (?shopify-reload=…) reloaded with a fresh id_token.
+(() => {
+  const script = document.currentScript;
+  const adminOrigin = new URL(script.src).origin;
+  const admin = window.parent !== window ? window.parent : null;
+  const params = new URLSearchParams(location.search);
+  const PREFIX = "shopify-emulator:";
+  const REAUTHORIZE_HEADER = "X-Shopify-API-Request-Failure-Reauthorize-Url";
+  const RETRY_HEADER = "X-Shopify-Retry-Invalid-Session-Request";
+  // Tokens live 60 s; reuse one for a while, as App Bridge does, instead of asking for each request.
+  const TOKEN_REUSE_MS = 30_000;
+
+  const toAdmin = (type, data = {}) => admin?.postMessage({ type: PREFIX + type, ...data }, adminOrigin);
+
+  const waiting = new Map();
+  let nextId = 0;
+  let cached;
+
+  function requestToken() {
+    if (!admin)
+      return Promise.reject(new Error("App Bridge stand-in: not inside the emulator's admin frame"));
+    const id = ++nextId;
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      toAdmin("id-token", { id });
+    });
+  }
+
+  function idToken() {
+    if (!cached || Date.now() - cached.at > TOKEN_REUSE_MS) {
+      const at = Date.now();
+      const token = requestToken();
+      cached = { at, token };
+      token.catch(() => (cached = undefined));
+    }
+    return cached.token;
+  }
+
+  function navigateTop(url) {
+    const absolute = new URL(url, location.href).href;
+    if (admin) toAdmin("navigate", { url: absolute });
+    else location.assign(absolute);
+  }
+
+  const originalOpen = window.open.bind(window);
+  window.open = (url, target, features) => {
+    if (target === "_top" || target === "_parent") {
+      navigateTop(String(url));
+      return null;
+    }
+    return originalOpen(url, target, features);
+  };
+
+  const originalFetch = window.fetch.bind(window);
+  async function authorizedFetch(request, token) {
+    const headers = new Headers(request.headers);
+    if (!headers.has("Authorization")) headers.set("Authorization", `Bearer ${token}`);
+    return originalFetch(new Request(request, { headers }));
+  }
+  window.fetch = async (input, init) => {
+    const request = new Request(input, init);
+    if (new URL(request.url).origin !== location.origin) return originalFetch(request);
+    const retry = request.clone();
+    let response = await authorizedFetch(request, await idToken());
+    if (response.headers.get(RETRY_HEADER) === "1") {
+      cached = undefined;
+      response = await authorizedFetch(retry, await idToken());
+    }
+    const reauthorizeUrl = response.headers.get(REAUTHORIZE_HEADER);
+    if (reauthorizeUrl) navigateTop(reauthorizeUrl);
+    return response;
+  };
+
+  window.addEventListener("message", (event) => {
+    if (event.origin !== adminOrigin || event.source !== admin) return;
+    const message = event.data ?? {};
+    if (message.type === `${PREFIX}id-token`) {
+      const pending = waiting.get(message.id);
+      waiting.delete(message.id);
+      if (message.token) pending?.resolve(message.token);
+      else pending?.reject(new Error(message.error ?? "No session token"));
+    } else if (message.type === `${PREFIX}navigate-app`) {
+      // App Bridge fires shopify:navigate on the nav link; shopify-app-remix's AppProvider routes it.
+      const link = [...document.querySelectorAll("ui-nav-menu a")].find(
+        (a) => a.getAttribute("href") === message.href,
+      );
+      if (link) link.dispatchEvent(new CustomEvent("shopify:navigate", { bubbles: true, composed: true }));
+      else location.assign(message.href);
+    }
+  });
+
+  let toasts = 0;
+  window.shopify = {
+    config: {
+      apiKey: script.dataset.apiKey,
+      shop: params.get("shop"),
+      host: params.get("host"),
+      locale: params.get("locale") ?? "en",
+    },
+    environment: { embedded: admin !== null, mobile: false, pos: false },
+    origin: adminOrigin,
+    idToken,
+    toast: {
+      show(message, options = {}) {
+        const id = `toast-${++toasts}`;
+        toAdmin("toast", { id, message, duration: options.duration ?? 5000, isError: !!options.isError });
+        return id;
+      },
+      hide(id) {
+        toAdmin("toast-hide", { id });
+      },
+    },
+  };
+
+  // The admin draws these; inside the app they stay invisible, as with App Bridge. An adopted style sheet,
+  // not a <style> element: React 18 fails to hydrate a document whose <head> gained nodes.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync("ui-nav-menu,ui-title-bar{display:none}");
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+
+  // Report nav links, title and location whenever the page changes (Remix renders and navigates).
+  let reported = {};
+  function report() {
+    const state = {
+      nav: JSON.stringify(
+        [...document.querySelectorAll("ui-nav-menu a")].map((a) => ({
+          label: a.textContent.trim(),
+          href: a.getAttribute("href"),
+        })),
+      ),
+      title: document.querySelector("ui-title-bar")?.getAttribute("title") ?? "",
+      location: location.pathname + location.search,
+    };
+    if (state.nav !== reported.nav && document.querySelector("ui-nav-menu"))
+      toAdmin("nav", { items: JSON.parse(state.nav) });
+    if (state.title !== reported.title && state.title) toAdmin("title", { title: state.title });
+    if (state.location !== reported.location) toAdmin("location", { path: state.location });
+    reported = state;
+  }
+  let scheduled = false;
+  new MutationObserver(() => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      report();
+    });
+  }).observe(document.documentElement, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributeFilter: ["title", "href"],
+  });
+  window.addEventListener("popstate", report);
+  document.addEventListener("DOMContentLoaded", report);
+
+  // The bounce page (/auth/session-token?shopify-reload=<url>): reload the app page with a fresh token.
+  const reload = params.get("shopify-reload");
+  if (reload) {
+    const target = new URL(reload, location.href);
+    if (target.origin === location.origin) {
+      idToken().then((token) => {
+        target.searchParams.set("id_token", token);
+        location.replace(target.href);
+      });
+    }
+  }
+})();

@@ -49,7 +49,7 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
     }
     const [shopId] = serviceShops;
     if (shopId === undefined) throw new Error("no service shop");
-    const statements = await statementsPerOp(engine, t.url, shopId);
+    const statements = await statementsPerOp(t.db, shopId);
 
     // Balance reads get their own fresh database, free of the throughput runs' rows.
     const b = await freshDb(engine);

@@ -1,40 +1,48 @@
 import type { Db } from "../db/connect.server";
+import { query } from "../db/transaction-script";
 import { ReservationExpired, ReservationResolved } from "./errors";
-import { findReservation, type ReservationRef } from "./find-reservation.server";
+import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
+import { ENTRY_COLUMNS, toEntry } from "./rows";
 import { inShopTransaction, post } from "./shop-transaction.server";
+import { requireKey } from "./validate";
 
 /**
  * Turns a pending reservation into a debit once the work succeeded. Capturing again returns the same
  * debit (`replayed: true`); a released or timed-out reservation cannot be captured.
  */
 export async function captureReservation(db: Db, ref: ReservationRef, now = new Date()) {
-  return inShopTransaction(db, ref.shopId, async (tx) => {
-    const reservation = await findReservation(tx, ref);
-    if (reservation.status === "captured") {
-      const entry = await tx.ledgerEntry.findFirstOrThrow({
-        where: { shopId: ref.shopId, reservationId: reservation.id, type: "debit" },
+  requireKey("idempotencyKey", ref.idempotencyKey);
+  return inShopTransaction(db, function* () {
+    const captured = yield* resolvePending(ref, "captured", now, { unexpired: true });
+    if (captured) {
+      const entry = yield* post({
+        shopId: ref.shopId,
+        type: "debit",
+        credits: -captured.credits,
+        heldChange: -captured.credits,
+        action: captured.action,
+        reservationId: captured.id,
+        actor: captured.actor,
+        reference: captured.reference,
+        createdAt: now,
       });
-      return { reservation, entry, replayed: true };
+      return { reservation: captured, entry, replayed: false };
+    }
+
+    // Not pending, or timed out: say which.
+    const reservation = yield* findReservation(ref);
+    if (reservation.status === "captured") {
+      const [entry] = yield* query(
+        `SELECT ${ENTRY_COLUMNS} FROM "LedgerEntry"
+          WHERE "shopId" = ? AND "reservationId" = ? AND "type" = 'debit'`,
+        ref.shopId,
+        reservation.id,
+      );
+      if (!entry) throw new Error(`captured reservation ${reservation.id} has no debit entry`);
+      return { reservation, entry: toEntry(entry), replayed: true };
     }
     if (reservation.status !== "pending")
       throw new ReservationResolved(ref.idempotencyKey, reservation.status);
-    if (reservation.expiresAt.getTime() <= now.getTime()) throw new ReservationExpired(ref.idempotencyKey);
-
-    const captured = await tx.reservation.update({
-      where: { id: reservation.id },
-      data: { status: "captured", resolvedAt: now },
-    });
-    const entry = await post(tx, {
-      shopId: ref.shopId,
-      type: "debit",
-      credits: -reservation.credits,
-      heldChange: -reservation.credits,
-      action: reservation.action,
-      reservationId: reservation.id,
-      actor: reservation.actor,
-      reference: reservation.reference,
-      createdAt: now,
-    });
-    return { reservation: captured, entry, replayed: false };
+    throw new ReservationExpired(ref.idempotencyKey);
   });
 }

@@ -1,6 +1,8 @@
-import type { Tx } from "../db/connect.server";
+import type { Reservation, ReservationAllocation } from "@prisma-generated/sqlite";
+import { query, type Script } from "../db/transaction-script";
 import { ReservationNotFound } from "./errors";
-import { requireKey } from "./validate";
+import { RESERVATION_COLUMNS, toReservation } from "./rows";
+import { lockShop } from "./shop-transaction.server";
 
 export interface ReservationRef {
   shopId: string;
@@ -8,13 +10,56 @@ export interface ReservationRef {
   idempotencyKey: string;
 }
 
+export type ReservationWithAllocations = Reservation & { allocations: ReservationAllocation[] };
+
 /** Reads a reservation of this shop only: another shop's key is simply not found. */
-export async function findReservation(tx: Tx, ref: ReservationRef) {
-  const idempotencyKey = requireKey("idempotencyKey", ref.idempotencyKey);
-  const reservation = await tx.reservation.findUnique({
-    where: { shopId_idempotencyKey: { shopId: ref.shopId, idempotencyKey } },
-    include: { allocations: true },
-  });
-  if (!reservation) throw new ReservationNotFound(idempotencyKey);
-  return reservation;
+export function* selectReservation(shopId: string, idempotencyKey: string): Script<Reservation | undefined> {
+  const [row] = yield* query(
+    `SELECT ${RESERVATION_COLUMNS} FROM "Reservation" WHERE "shopId" = ? AND "idempotencyKey" = ?`,
+    shopId,
+    idempotencyKey,
+  );
+  return row && toReservation(row);
+}
+
+/**
+ * The reservation with the grants it drew from, for a capture or release that found it not pending. A
+ * missing shop is reported as such before a missing key.
+ */
+export function* findReservation(ref: ReservationRef): Script<ReservationWithAllocations> {
+  const reservation = yield* selectReservation(ref.shopId, ref.idempotencyKey);
+  if (!reservation) {
+    yield* lockShop(ref.shopId);
+    throw new ReservationNotFound(ref.idempotencyKey);
+  }
+  const allocations = yield* query<ReservationAllocation>(
+    `SELECT "reservationId", "grantId", "credits" FROM "ReservationAllocation"
+      WHERE "reservationId" = ? ORDER BY "grantId"`,
+    reservation.id,
+  );
+  return { ...reservation, allocations };
+}
+
+/**
+ * Resolves a pending reservation (capture, release, timeout) by its key. The UPDATE takes the reservation's
+ * row lock, so of several racing resolutions exactly one gets the row back; the others see it resolved.
+ */
+export function* resolvePending(
+  ref: ReservationRef,
+  status: "captured" | "released" | "expired",
+  now: Date,
+  { unexpired = false } = {},
+): Script<Reservation | undefined> {
+  const [row] = yield* query(
+    `UPDATE "Reservation" SET "status" = ?, "resolvedAt" = ?
+      WHERE "shopId" = ? AND "idempotencyKey" = ? AND "status" = 'pending' AND (? = 0 OR "expiresAt" > ?)
+      RETURNING ${RESERVATION_COLUMNS}`,
+    status,
+    now,
+    ref.shopId,
+    ref.idempotencyKey,
+    unexpired ? 1 : 0,
+    now,
+  );
+  return row && toReservation(row);
 }

@@ -1,5 +1,8 @@
 import type { Db } from "../db/connect.server";
-import { IdempotencyConflict, InvalidInput } from "./errors";
+import { query } from "../db/transaction-script";
+import { cuid } from "./cuid";
+import { IdempotencyConflict, InvalidInput, ShopNotFound } from "./errors";
+import { GRANT_COLUMNS, toGrant } from "./rows";
 import { inShopTransaction, post } from "./shop-transaction.server";
 import { fingerprint, optionalText, requireCredits, requireKey } from "./validate";
 
@@ -19,6 +22,13 @@ export interface GrantInput {
   reference?: string | null;
 }
 
+// Written only for a shop that has a balance row; a retried source key writes nothing.
+const INSERT_GRANT = `INSERT INTO "CreditGrant" ("id", "shopId", "kind", "sourceKey", "fingerprint", "amount",
+    "remaining", "expiresAt", "test", "createdAt")
+  SELECT ?, "shopId", ?, ?, ?, ?, ?, ?, ?, ? FROM "ShopBalance" WHERE "shopId" = ?
+  ON CONFLICT ("shopId", "sourceKey") DO NOTHING RETURNING ${GRANT_COLUMNS}`;
+const SELECT_GRANT = `SELECT ${GRANT_COLUMNS} FROM "CreditGrant" WHERE "shopId" = ? AND "sourceKey" = ?`;
+
 /**
  * Adds credits to a shop from one source, at most once per source key whatever retries or races happen.
  * A retry returns the original grant with `replayed: true` and writes nothing.
@@ -35,29 +45,31 @@ export async function grantCredits(db: Db, input: GrantInput, now = new Date()) 
   const test = input.test ?? false;
   const print = fingerprint({ kind: input.kind, credits, expiresAt, test });
 
-  return inShopTransaction(db, input.shopId, async (tx) => {
-    const existing = await tx.creditGrant.findUnique({
-      where: { shopId_sourceKey: { shopId: input.shopId, sourceKey } },
-    });
-    if (existing) {
+  const shopId = input.shopId;
+  return inShopTransaction(db, function* () {
+    // No row back: the source key was used before (a retry), or the shop has no balance row.
+    const [inserted] = yield* query(
+      INSERT_GRANT,
+      cuid(),
+      input.kind,
+      sourceKey,
+      print,
+      credits,
+      credits,
+      expiresAt,
+      test,
+      now,
+      shopId,
+    );
+    if (!inserted) {
+      const [existing] = yield* query(SELECT_GRANT, shopId, sourceKey);
+      if (!existing) throw new ShopNotFound(shopId);
       if (existing.fingerprint !== print) throw new IdempotencyConflict(sourceKey);
-      return { grant: existing, replayed: true };
+      return { grant: toGrant(existing), replayed: true };
     }
-    const grant = await tx.creditGrant.create({
-      data: {
-        shopId: input.shopId,
-        kind: input.kind,
-        sourceKey,
-        fingerprint: print,
-        amount: credits,
-        remaining: credits,
-        expiresAt,
-        test,
-        createdAt: now,
-      },
-    });
-    await post(tx, {
-      shopId: input.shopId,
+    const grant = toGrant(inserted);
+    yield* post({
+      shopId,
       type: input.kind === "adjustment" ? "adjustment" : "grant",
       credits,
       grantId: grant.id,

@@ -1,9 +1,11 @@
-import type { Db, Tx } from "../db/connect.server";
+import type { Reservation } from "@prisma-generated/sqlite";
+import type { Db } from "../db/connect.server";
+import { query, type Script } from "../db/transaction-script";
+import { changeRemaining } from "./draw-grants";
 import { ReservationResolved } from "./errors";
-import { findReservation, type ReservationRef } from "./find-reservation.server";
+import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
 import { inShopTransaction, post } from "./shop-transaction.server";
-
-type Reservation = Awaited<ReturnType<typeof findReservation>>;
+import { requireKey } from "./validate";
 
 /**
  * Gives a pending reservation's credits back to the grants they came from: the action failed, so it costs
@@ -11,51 +13,56 @@ type Reservation = Awaited<ReturnType<typeof findReservation>>;
  * again, or after the timeout, returns `replayed: true`; a captured reservation cannot be released.
  */
 export async function releaseReservation(db: Db, ref: ReservationRef, now = new Date()) {
-  return inShopTransaction(db, ref.shopId, async (tx) => {
-    const reservation = await findReservation(tx, ref);
+  requireKey("idempotencyKey", ref.idempotencyKey);
+  return inShopTransaction(db, function* () {
+    const released = yield* resolveAsReleased(ref, "released", now);
+    if (released) return { reservation: released, replayed: false };
+    const reservation = yield* findReservation(ref);
     // Timed out already: the sweeper gave the credits back, which is all a release asks for.
     if (reservation.status === "released" || reservation.status === "expired")
       return { reservation, replayed: true };
-    if (reservation.status !== "pending")
-      throw new ReservationResolved(ref.idempotencyKey, reservation.status);
-    return { reservation: await resolveAsReleased(tx, reservation, "released", now), replayed: false };
+    throw new ReservationResolved(ref.idempotencyKey, reservation.status);
   });
 }
 
-/** Shared by release and the sweeper's timeout, which differ only in the status they leave. */
-export async function resolveAsReleased(
-  tx: Tx,
-  reservation: Reservation,
+const ALLOCATIONS = `SELECT a."grantId", a."credits", g."expiredAt", g."test" FROM "ReservationAllocation" a
+  JOIN "CreditGrant" g ON g."id" = a."grantId"
+  WHERE a."reservationId" = ? ORDER BY a."grantId"`;
+
+/**
+ * Shared by release and the sweeper's timeout, which differ only in the status they leave. Returns the
+ * resolved reservation, or nothing when it was not pending.
+ */
+export function* resolveAsReleased(
+  ref: ReservationRef,
   status: "released" | "expired",
   now: Date,
-) {
-  const resolved = await tx.reservation.update({
-    where: { id: reservation.id },
-    data: { status, resolvedAt: now },
-  });
-  await tx.shopBalance.update({
-    where: { shopId: reservation.shopId },
-    data: { held: { decrement: reservation.credits } },
-  });
-  for (const allocation of reservation.allocations) {
-    const grant = await tx.creditGrant.findUniqueOrThrow({ where: { id: allocation.grantId } });
-    if (grant.expiredAt) {
-      await post(tx, {
-        shopId: reservation.shopId,
+): Script<Reservation | undefined> {
+  const resolved = yield* resolvePending(ref, status, now);
+  if (!resolved) return undefined;
+  yield* query(
+    `UPDATE "ShopBalance" SET "held" = "held" - ?, "version" = "version" + 1 WHERE "shopId" = ?`,
+    resolved.credits,
+    ref.shopId,
+  );
+  const allocations = yield* query<{ grantId: string; credits: number; expiredAt: unknown; test: unknown }>(
+    ALLOCATIONS,
+    resolved.id,
+  );
+  for (const allocation of allocations) {
+    // The grant expired meanwhile: its credits cannot go back, they expire now.
+    if (allocation.expiredAt !== null)
+      yield* post({
+        shopId: ref.shopId,
         type: "expiry",
         credits: -allocation.credits,
-        grantId: grant.id,
-        reservationId: reservation.id,
+        grantId: allocation.grantId,
+        reservationId: resolved.id,
         actor: "system",
-        test: grant.test,
+        test: Boolean(allocation.test),
         createdAt: now,
       });
-    } else {
-      await tx.creditGrant.update({
-        where: { id: grant.id },
-        data: { remaining: { increment: allocation.credits } },
-      });
-    }
+    else yield* changeRemaining(allocation.grantId, allocation.credits);
   }
   return resolved;
 }

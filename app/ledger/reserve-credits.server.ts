@@ -1,8 +1,12 @@
+import type { Reservation } from "@prisma-generated/sqlite";
 import type { Db } from "../db/connect.server";
-import { IdempotencyConflict, InsufficientCredits, InvalidInput } from "./errors";
+import { query } from "../db/transaction-script";
+import { cuid } from "./cuid";
+import { drawGrants } from "./draw-grants";
+import { IdempotencyConflict, InsufficientCredits, InvalidInput, ShopNotFound } from "./errors";
+import { selectReservation } from "./find-reservation.server";
 import { isAction, priceOf, type Action } from "./prices";
-import { inShopTransaction } from "./shop-transaction.server";
-import { spendableGrants } from "./spendable-grants.server";
+import { inShopTransaction, lockShop } from "./shop-transaction.server";
 import { fingerprint, optionalText, requireKey } from "./validate";
 
 /** How long credits stay held before the sweeper gives them back (a crash mid-generation loses nothing). */
@@ -19,6 +23,15 @@ export interface ReserveInput {
   reference?: string | null;
   timeoutMs?: number;
 }
+
+// Written only for a shop that has a balance row; a retried key writes nothing.
+const INSERT_RESERVATION = `INSERT INTO "Reservation" ("id", "shopId", "idempotencyKey", "fingerprint", "action",
+    "credits", "status", "expiresAt", "actor", "reference", "createdAt")
+  SELECT ?, "shopId", ?, ?, ?, ?, 'pending', ?, ?, ?, ? FROM "ShopBalance" WHERE "shopId" = ?
+  ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING RETURNING "id"`;
+// Holds the credits if the balance row covers them; no row back otherwise.
+const HOLD = `UPDATE "ShopBalance" SET "held" = "held" + ?, "version" = "version" + 1
+  WHERE "shopId" = ? AND "posted" - "held" >= ? RETURNING "shopId"`;
 
 function requireActions(actions: unknown): Action[] {
   if (!Array.isArray(actions) || actions.length === 0)
@@ -45,47 +58,56 @@ export async function reserveCredits(db: Db, input: ReserveInput, now = new Date
   const action = actions.join("+");
   const print = fingerprint({ action, actor, reference });
 
-  return inShopTransaction(db, input.shopId, async (tx) => {
-    const existing = await tx.reservation.findUnique({
-      where: { shopId_idempotencyKey: { shopId: input.shopId, idempotencyKey } },
-    });
-    if (existing) {
+  const shopId = input.shopId;
+  const expiresAt = new Date(now.getTime() + timeoutMs);
+
+  return inShopTransaction(db, function* () {
+    // The row as Prisma would return it; the database only confirms it was written.
+    const reservation: Reservation = {
+      id: cuid(),
+      shopId,
+      idempotencyKey,
+      fingerprint: print,
+      action,
+      credits,
+      status: "pending",
+      expiresAt,
+      actor,
+      reference,
+      createdAt: now,
+      resolvedAt: null,
+    };
+    // No row back: the key was used before (a retry), or the shop has no balance row.
+    const inserted = yield* query(
+      INSERT_RESERVATION,
+      reservation.id,
+      idempotencyKey,
+      print,
+      action,
+      credits,
+      expiresAt,
+      actor,
+      reference,
+      now,
+      shopId,
+    );
+    if (inserted.length === 0) {
+      const existing = yield* selectReservation(shopId, idempotencyKey);
+      if (!existing) throw new ShopNotFound(shopId);
       if (existing.fingerprint !== print) throw new IdempotencyConflict(idempotencyKey);
       return { reservation: existing, replayed: true };
     }
 
-    const grants = await spendableGrants(tx, input.shopId, now);
-    const available = grants.reduce((sum, grant) => sum + grant.remaining, 0);
-    if (available < credits) throw new InsufficientCredits(credits, available);
-
-    const allocations: { grantId: string; credits: number }[] = [];
-    let needed = credits;
-    for (const grant of grants) {
-      if (needed === 0) break;
-      const take = Math.min(needed, grant.remaining);
-      await tx.creditGrant.update({ where: { id: grant.id }, data: { remaining: { decrement: take } } });
-      allocations.push({ grantId: grant.id, credits: take });
-      needed -= take;
+    // The hold is also the shop's lock. When the balance looks short, take the lock and ask again, so the
+    // answer (and the `available` reported) is read under the lock.
+    let held = (yield* query(HOLD, credits, shopId, credits)).length === 1;
+    if (!held) {
+      yield* lockShop(shopId);
+      held = (yield* query(HOLD, credits, shopId, credits)).length === 1;
     }
-    const reservation = await tx.reservation.create({
-      data: {
-        shopId: input.shopId,
-        idempotencyKey,
-        fingerprint: print,
-        action,
-        credits,
-        status: "pending",
-        expiresAt: new Date(now.getTime() + timeoutMs),
-        actor,
-        reference,
-        createdAt: now,
-        allocations: { create: allocations },
-      },
-    });
-    await tx.shopBalance.update({
-      where: { shopId: input.shopId },
-      data: { held: { increment: credits } },
-    });
+    // Lapsed-but-unswept grants still count in the balance row but cannot be spent: the draw decides.
+    const drawn = yield* drawGrants(reservation.id, shopId, credits, now);
+    if (!held || drawn < credits) throw new InsufficientCredits(credits, drawn);
     return { reservation, replayed: false };
   });
 }

@@ -1,6 +1,7 @@
 import type { Db } from "../db/connect.server";
+import { query } from "../db/transaction-script";
 import { resolveAsReleased } from "./release-reservation.server";
-import { inShopTransaction, post } from "./shop-transaction.server";
+import { inShopTransaction, lockShop, post } from "./shop-transaction.server";
 
 /**
  * Releases reservations nobody captured within their timeout and expires grants past their end date
@@ -13,18 +14,10 @@ export async function sweep(db: Db, now = new Date()) {
 
   const stale = await db.reservation.findMany({
     where: { status: "pending", expiresAt: { lte: now } },
-    select: { id: true, shopId: true },
+    select: { shopId: true, idempotencyKey: true },
   });
-  for (const { id, shopId } of stale) {
-    const resolved = await inShopTransaction(db, shopId, async (tx) => {
-      const reservation = await tx.reservation.findFirst({
-        where: { id, shopId, status: "pending" },
-        include: { allocations: true },
-      });
-      if (!reservation) return false;
-      await resolveAsReleased(tx, reservation, "expired", now);
-      return true;
-    });
+  for (const ref of stale) {
+    const resolved = await inShopTransaction(db, () => resolveAsReleased(ref, "expired", now));
     if (resolved) expiredReservations += 1;
   }
 
@@ -33,18 +26,23 @@ export async function sweep(db: Db, now = new Date()) {
     select: { id: true, shopId: true },
   });
   for (const { id, shopId } of ended) {
-    const expired = await inShopTransaction(db, shopId, async (tx) => {
-      const grant = await tx.creditGrant.findFirst({ where: { id, shopId, expiredAt: null } });
+    const expired = await inShopTransaction(db, function* () {
+      yield* lockShop(shopId);
+      const [grant] = yield* query<{ remaining: number; test: unknown }>(
+        `SELECT "remaining", "test" FROM "CreditGrant" WHERE "id" = ? AND "shopId" = ? AND "expiredAt" IS NULL`,
+        id,
+        shopId,
+      );
       if (!grant) return false;
-      await tx.creditGrant.update({ where: { id }, data: { remaining: 0, expiredAt: now } });
+      yield* query(`UPDATE "CreditGrant" SET "remaining" = 0, "expiredAt" = ? WHERE "id" = ?`, now, id);
       if (grant.remaining > 0)
-        await post(tx, {
+        yield* post({
           shopId,
           type: "expiry",
           credits: -grant.remaining,
           grantId: id,
           actor: "system",
-          test: grant.test,
+          test: Boolean(grant.test),
           createdAt: now,
         });
       return true;

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
@@ -13,6 +13,7 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
 import { billingOverview } from "../billing/billing-overview.server";
 import { cancelPlan, requestPlan, requestTopUp, returnUrl, chargesAreTests } from "../billing/charges.server";
@@ -69,6 +70,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     }
   }
 };
+
+// billing.request answers the action's fetch with a thrown 401 whose X-Shopify-API-Request-Failure-
+// Reauthorize-Url header sends App Bridge to Shopify's confirmation page. Under single fetch
+// (remix.config.js v3_singleFetch) an action's thrown Response stays on this route (the leaf), and its
+// headers reach the response only through this route's own `headers` export: without it Remix answers a
+// bare 401 and the button does nothing. (app.tsx's boundary.headers only sees errors of the layout.)
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
 const ACTION_LABELS: Record<string, string> = {
   "topic.research": "Topic research",

@@ -1,40 +1,19 @@
 // The README's run command gives a browser a working store: `npm run dev` starts the Shopify Admin
 // emulator and the app, and the one URL it prints shows the embedded app inside the admin frame.
 
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, type Browser } from "./chromium";
-import { startDevServer, type DevServer } from "./dev-server";
+import { describe, expect, it } from "vitest";
+import { embeddedSession } from "./embedded-session";
 
-let dev: DevServer;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  dev = await startDevServer();
-  page = await browser.context.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dev?.stop();
-});
-
-const app = () => page.frameLocator("#app-frame");
+const session = embeddedSession();
+const { app, pageErrors } = session;
 
 describe("npm run dev in a browser", () => {
   it("prints the dev store's admin URL for the app", () => {
-    expect(dev.adminUrl).toBe(`${dev.emulatorUrl}/store/dev-store/apps/dev-api-key`);
+    expect(session.dev.adminUrl).toBe(`${session.dev.emulatorUrl}/store/dev-store/apps/dev-api-key`);
   });
 
   it("shows the embedded app home inside the admin frame, styled by Polaris", async () => {
-    await page.goto(dev.adminUrl);
+    await session.page.goto(session.dev.adminUrl);
     const title = app().getByRole("heading", { level: 1, name: "AI blog content" });
     // The first load compiles the app's modules in Vite.
     await title.waitFor({ timeout: 60_000 });
@@ -46,22 +25,21 @@ describe("npm run dev in a browser", () => {
       .evaluate((card) => getComputedStyle(card).borderRadius);
     expect(radius).not.toBe("0px");
 
-    const screenshots = await mkdtemp(join(tmpdir(), "e2e-screenshots-"));
-    const file = join(screenshots, "embedded-app-home.png");
-    await page.screenshot({ path: file });
-    console.log(`Screenshot: ${file}`);
+    await session.screenshot("embedded-app-home");
   }, 90_000);
 
   it("lists the app's ui-nav-menu links, Home and Billing, in the admin nav", async () => {
-    const nav = page.getByRole("list", { name: "AI blog content navigation" });
+    const nav = session.page.getByRole("list", { name: "AI blog content navigation" });
     await expect
       .poll(() => nav.getByRole("link").allTextContents(), { timeout: 15_000 })
       .toEqual(["Home", "Billing"]);
   });
 
   it("routes an admin nav click inside the app, whose data request carries a session token", async () => {
-    const dataRequest = page.waitForRequest((request) => new URL(request.url()).pathname === "/app.data");
-    await page
+    const dataRequest = session.page.waitForRequest(
+      (request) => new URL(request.url()).pathname === "/app.data",
+    );
+    await session.page
       .getByRole("list", { name: "AI blog content navigation" })
       .getByRole("link", { name: "Home" })
       .click();
@@ -75,9 +53,9 @@ describe("npm run dev in a browser", () => {
   });
 
   it("stops the emulator and the app on Ctrl-C", async () => {
-    await browser.close();
-    expect(await dev.stop()).not.toBeNull();
-    for (const url of [dev.appUrl, dev.emulatorUrl]) {
+    await session.browser.close();
+    expect(await session.dev.stop()).not.toBeNull();
+    for (const url of [session.dev.appUrl, session.dev.emulatorUrl]) {
       await expect(fetch(url)).rejects.toThrow();
     }
   });

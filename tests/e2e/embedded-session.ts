@@ -1,0 +1,71 @@
+// The browser tests' shared fixture: `npm run dev` (dev-server.ts) on free ports, Debian's Chromium
+// (chromium.ts) with one page, the errors that page raised, the app's iframe in the emulator's admin, and
+// a folder for screenshots. Call embeddedSession() at the top of a test file: it starts both in
+// beforeAll and stops them in afterAll.
+
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { FrameLocator, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { launchChromium, type Browser } from "./chromium";
+import { startDevServer, type DevServer } from "./dev-server";
+
+export interface EmbeddedSession {
+  readonly dev: DevServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  // Uncaught exceptions in any frame of the page (the admin or the app).
+  readonly pageErrors: string[];
+  // The app inside the admin frame (the emulator's #app-frame iframe).
+  app(): FrameLocator;
+  // Saves a screenshot of the whole admin page; returns its path.
+  screenshot(name: string): Promise<string>;
+}
+
+export function embeddedSession(): EmbeddedSession {
+  let dev: DevServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page | undefined;
+  let screenshots: string | undefined;
+  const pageErrors: string[] = [];
+  const started = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is not started (beforeAll failed?)`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    dev = await startDevServer();
+    page = await browser.context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dev?.stop();
+  });
+
+  return {
+    get dev() {
+      return started(dev, "npm run dev");
+    },
+    get browser() {
+      return started(browser, "Chromium");
+    },
+    get page() {
+      return started(page, "The browser page");
+    },
+    pageErrors,
+    app() {
+      return started(page, "The browser page").frameLocator("#app-frame");
+    },
+    async screenshot(name) {
+      screenshots ??= await mkdtemp(join(tmpdir(), "e2e-screenshots-"));
+      const file = join(screenshots, `${name}.png`);
+      await started(page, "The browser page").screenshot({ path: file });
+      console.log(`Screenshot: ${file}`);
+      return file;
+    },
+  };
+}

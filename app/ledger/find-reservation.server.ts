@@ -43,6 +43,7 @@ export function* findReservation(ref: ReservationRef): Script<ReservationWithAll
 /**
  * Resolves a pending reservation (capture, release, timeout) by its key. The UPDATE takes the reservation's
  * row lock, so of several racing resolutions exactly one gets the row back; the others see it resolved.
+ * `unexpired`: capture also needs the timeout not to have passed (release and the sweeper do not).
  */
 export function* resolvePending(
   ref: ReservationRef,

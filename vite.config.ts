@@ -14,6 +14,10 @@ export default defineConfig({
     port: Number(process.env.PORT ?? 3000),
     // `shopify app dev` serves the app through a tunnel whose host name changes on every run.
     allowedHosts: true,
+    // Transformed at start, so Vite finds every dependency the browser needs before the first page asks:
+    // a dependency found during the first page load made Vite re-bundle and reload mid-load, leaving the page
+    // with two copies of React ("Cannot read properties of null (reading 'useState')") on every fresh clone.
+    warmup: { clientFiles: ["./app/root.tsx", "./app/routes/**/*.tsx"] },
   },
   plugins: [remix(remixConfig)],
   // Pre-bundled at start, so the first embedded page load in dev does not trigger a full reload.

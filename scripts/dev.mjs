@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { buildSync } from "esbuild";
 import { tsImport } from "tsx/esm/api";
 import { applyMigrations } from "./migrations.mjs";
 
@@ -45,15 +46,26 @@ const emulator = await startEmulator({
 });
 
 // The app reaches the emulator through a fetch override loaded before it (tools/shopify-emulator/
-// register.ts), and loads the emulator's stand-in App Bridge instead of Shopify's CDN.
-const register = pathToFileURL(join(root, "tools/shopify-emulator/register.ts")).href;
+// register.ts), and loads the emulator's stand-in App Bridge instead of Shopify's CDN. The override is
+// bundled to plain JavaScript first: loading TypeScript through tsx's hooks into the Remix CLI hung on a
+// cold tsx cache (Node 20), which is every fresh clone. Next to node_modules, so its imports resolve.
+const register = join(root, "node_modules/.cache/shopify-emulator/register.mjs");
+buildSync({
+  entryPoints: [join(root, "tools/shopify-emulator/register.ts")],
+  outfile: register,
+  bundle: true,
+  packages: "external",
+  platform: "node",
+  format: "esm",
+  target: "node20",
+});
 const server = spawn(join(root, "node_modules/.bin/remix"), ["vite:dev", "--port", port, "--strictPort"], {
   stdio: "inherit",
   env: {
     ...process.env,
     SHOPIFY_EMULATOR_URL: emulator.url,
     APP_BRIDGE_URL: `${emulator.url}/app-bridge.js`,
-    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import tsx --import ${register}`.trim(),
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import ${pathToFileURL(register).href}`.trim(),
   },
 });
 server.on("exit", (code, signal) => {

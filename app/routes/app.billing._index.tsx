@@ -39,15 +39,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   if (!parsed.success) return Response.json({ error: "Unknown billing request" }, { status: 400 });
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: session.shop } });
   const isTest = await chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
+  const cancel = async () =>
+    (await cancelPlan(db, billing, shop.id, isTest)) > 0
+      ? { notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free." }
+      : Response.json({ error: "You have no paid plan to cancel" }, { status: 400 });
 
   switch (parsed.data.intent) {
     case "subscribe": {
       const next = findPlan(parsed.data.plan);
       if (!next) return Response.json({ error: "No such plan" }, { status: 400 });
-      if (next.price === 0) {
-        await cancelPlan(db, billing, shop.id, isTest);
-        return { notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free." };
-      }
+      // Choosing Free is cancelling the paid plan.
+      if (next.price === 0) return cancel();
       const current = planByKey(shop.planKey);
       if (next.key === current.key)
         return Response.json({ error: `You are already on ${next.name}` }, { status: 400 });
@@ -64,10 +66,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       if (!pack) return Response.json({ error: "No such top-up pack" }, { status: 400 });
       return requestTopUp(billing, pack, isTest, returnUrl(session.shop, env.SHOPIFY_API_KEY, "top-up"));
     }
-    case "cancel": {
-      await cancelPlan(db, billing, shop.id, isTest);
-      return { notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free." };
-    }
+    case "cancel":
+      return cancel();
   }
 };
 

@@ -94,6 +94,23 @@ export function billingScenarios(engine: Engine) {
       await invariantsHold(store);
     });
 
+    test("bad billing requests get a clear 400 and change nothing", async () => {
+      const store = await installedStore();
+      for (const fields of [
+        { intent: "refund" },
+        { intent: "subscribe", plan: "platinum" },
+        { intent: "buy-top-up", pack: "pack-1" },
+        { intent: "subscribe", plan: "free" },
+        { intent: "cancel" },
+      ]) {
+        const response = await h.submitBilling(store, fields);
+        expect(response.status, JSON.stringify(fields)).toBe(400);
+        expect(await response.json()).toMatchObject({ error: expect.any(String) });
+      }
+      expect(h.emulator.shop(store).charges()).toEqual([]);
+      expect(await open(store)).toMatchObject({ plan: { key: "free" }, balance: { available: 10 } });
+    });
+
     test("declining on Shopify's page changes nothing", async () => {
       const store = await installedStore();
       const { back } = await charge(store, { intent: "subscribe", plan: "pro" }, "decline");

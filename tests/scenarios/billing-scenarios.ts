@@ -96,13 +96,14 @@ export function billingScenarios(engine: Engine) {
 
     test("bad billing requests get a clear 400 and change nothing", async () => {
       const store = await installedStore();
-      for (const fields of [
+      const requests: Record<string, string>[] = [
         { intent: "refund" },
         { intent: "subscribe", plan: "platinum" },
         { intent: "buy-top-up", pack: "pack-1" },
         { intent: "subscribe", plan: "free" },
         { intent: "cancel" },
-      ]) {
+      ];
+      for (const fields of requests) {
         const response = await h.submitBilling(store, fields);
         expect(response.status, JSON.stringify(fields)).toBe(400);
         expect(await response.json()).toMatchObject({ error: expect.any(String) });

@@ -6,6 +6,7 @@ import { createShop, grant } from "../../tests/ledger-fixtures";
 import { getBalance } from "./balance.server";
 import { captureReservation } from "./capture-reservation.server";
 import { checkInvariants } from "./check-invariants.server";
+import { ensureShop } from "./ensure-shop.server";
 import { grantCredits } from "./grant-credits.server";
 import { releaseReservation } from "./release-reservation.server";
 import { reserveCredits } from "./reserve-credits.server";
@@ -78,6 +79,16 @@ describe.each(ENGINES)("credit ledger under concurrency on %s", (engine) => {
     expect(new Set([...codes(here), ...other.errors])).toEqual(new Set(["insufficient_credits"]));
     expect(await getBalance(t.db, shop.id)).toEqual({ posted: 20, held: 20, available: 0 });
     expect(await checkInvariants(t.db, shop.id)).toEqual([]);
+  });
+
+  test("first requests of a new shop racing create one shop with one balance", async () => {
+    const domain = `racing-${engine}.myshopify.com`;
+    const other = engine === "postgres" ? t.connectAnother() : t.db;
+    const shops = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => ensureShop(i % 2 ? other : t.db, domain)),
+    );
+    expect(new Set(shops.map((shop) => shop.id)).size).toBe(1);
+    expect(await t.db.shopBalance.count({ where: { shopId: shops[0]!.id } })).toBe(1);
   });
 
   test("64 concurrent deliveries of the same grant key make one grant", async () => {

@@ -1,0 +1,7 @@
+-- AlterTable
+ALTER TABLE "Shop" ADD COLUMN "billingCheckedAt" DATETIME;
+
+-- AlterTable
+ALTER TABLE "WebhookDelivery" ADD COLUMN "outcome" TEXT;
+ALTER TABLE "WebhookDelivery" ADD COLUMN "reason" TEXT;
+

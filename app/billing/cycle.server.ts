@@ -32,6 +32,23 @@ export function cycleKey(start: Date) {
 }
 
 /**
+ * Where a shop's first cycle starts: the first request to get here stores its clock as the start, and every
+ * racer reads that one stored value back, so they all compute the same grant key. (Each racer's own clock
+ * would give each its own key, and one allowance per racer.) Null when a racer already finished the cycle.
+ */
+async function claimFirstCycleStart(db: Db, shopId: string, now: Date): Promise<Date | null> {
+  await db.shop.updateMany({
+    where: { id: shopId, cycleStart: null, cycleEnd: null },
+    data: { cycleStart: now },
+  });
+  const claimed = await db.shop.findUniqueOrThrow({
+    where: { id: shopId },
+    select: { cycleStart: true, cycleEnd: true },
+  });
+  return claimed.cycleEnd ? null : claimed.cycleStart;
+}
+
+/**
  * Makes sure the shop is in its current cycle and that cycle's allowance is granted: exactly once per
  * cycle, however many instances, requests and webhooks race here (the grant is keyed by the cycle start).
  * Idle cycles in between are skipped, not granted retroactively. No Shopify call: the state it needs
@@ -44,7 +61,9 @@ export async function ensureCurrentCycle(db: Db, shopId: string, now = new Date(
   });
   if (shop.cycleEnd && now < shop.cycleEnd) return shop;
 
-  const start = cycleStartFor(shop.cycleEnd ?? now, now);
+  const anchor = shop.cycleEnd ?? (await claimFirstCycleStart(db, shopId, now));
+  if (!anchor) return ensureCurrentCycle(db, shopId, now);
+  const start = cycleStartFor(anchor, now);
   const end = new Date(start.getTime() + CYCLE_MS);
   const { plan, test } = planForNextCycle(shop.subscriptions);
   const sourceKey = cycleKey(start);

@@ -1,5 +1,6 @@
 import type { Db } from "../db/connect.server";
 import { ShopNotFound } from "./errors";
+import { requireDate, requireKey } from "./validate";
 
 /**
  * The shop's balance in O(1): the maintained balance row, less what sits in grants that have passed their
@@ -8,6 +9,8 @@ import { ShopNotFound } from "./errors";
  * disagree (a negative or inflated `available`).
  */
 export async function getBalance(db: Db, shopId: string, now = new Date()) {
+  requireKey("shopId", shopId);
+  requireDate("now", now);
   const [balance] = await db.$queryRaw<{ posted: number; held: number; lapsed: number | bigint }[]>`
     SELECT b."posted", b."held",
       (SELECT CAST(COALESCE(SUM(g."remaining"), 0) AS INTEGER) FROM "CreditGrant" g

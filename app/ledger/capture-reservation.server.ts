@@ -4,14 +4,17 @@ import { ReservationExpired, ReservationResolved } from "./errors";
 import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
 import { ENTRY_COLUMNS, toEntry } from "./rows";
 import { inShopTransaction, post } from "./shop-transaction.server";
-import { requireKey } from "./validate";
+import { requireDate, requireInput, requireKey } from "./validate";
 
 /**
  * Turns a pending reservation into a debit once the work succeeded. Capturing again returns the same
  * debit (`replayed: true`); a released or timed-out reservation cannot be captured.
  */
 export async function captureReservation(db: Db, ref: ReservationRef, now = new Date()) {
+  requireInput("ref", ref);
+  requireKey("shopId", ref.shopId);
   requireKey("idempotencyKey", ref.idempotencyKey);
+  requireDate("now", now);
   return inShopTransaction(db, function* () {
     const captured = yield* resolvePending(ref, "captured", now, { unexpired: true });
     if (captured) {

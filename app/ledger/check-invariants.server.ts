@@ -1,10 +1,12 @@
 import type { Db } from "../db/connect.server";
+import { requireKey } from "./validate";
 
 /**
  * The ledger's guarantees, checked from the rows themselves. Returns the violations found (none when
  * healthy); tests run it after every step, and an operator can run it against production.
  */
 export async function checkInvariants(db: Db, shopId: string): Promise<string[]> {
+  requireKey("shopId", shopId);
   const violations: string[] = [];
   const [balance, entries, reservations, grants] = await Promise.all([
     db.shopBalance.findUnique({ where: { shopId } }),

@@ -4,7 +4,16 @@ import { cuid } from "./cuid";
 import { IdempotencyConflict, InvalidInput, ShopNotFound } from "./errors";
 import { GRANT_COLUMNS, toGrant } from "./rows";
 import { inShopTransaction, post } from "./shop-transaction.server";
-import { fingerprint, optionalText, requireCredits, requireKey } from "./validate";
+import {
+  fingerprint,
+  optionalBoolean,
+  optionalDate,
+  optionalText,
+  requireCredits,
+  requireDate,
+  requireInput,
+  requireKey,
+} from "./validate";
 
 export const GRANT_KINDS = ["monthly", "top_up", "upgrade", "adjustment"] as const;
 export type GrantKind = (typeof GRANT_KINDS)[number];
@@ -34,18 +43,20 @@ const SELECT_GRANT = `SELECT ${GRANT_COLUMNS} FROM "CreditGrant" WHERE "shopId" 
  * A retry returns the original grant with `replayed: true` and writes nothing.
  */
 export async function grantCredits(db: Db, input: GrantInput, now = new Date()) {
+  requireInput("input", input);
+  const shopId = requireKey("shopId", input.shopId);
+  requireDate("now", now);
   const sourceKey = requireKey("sourceKey", input.sourceKey);
   const credits = requireCredits("credits", input.credits);
   if (!GRANT_KINDS.includes(input.kind)) throw new InvalidInput("kind", `must be one of ${GRANT_KINDS}`);
-  const expiresAt = input.expiresAt ?? null;
+  const expiresAt = optionalDate("expiresAt", input.expiresAt);
   if (expiresAt && !(expiresAt.getTime() > now.getTime()))
     throw new InvalidInput("expiresAt", "must be in the future");
   const actor = optionalText("actor", input.actor);
   const reference = optionalText("reference", input.reference);
-  const test = input.test ?? false;
+  const test = optionalBoolean("test", input.test);
   const print = fingerprint({ kind: input.kind, credits, expiresAt, test });
 
-  const shopId = input.shopId;
   return inShopTransaction(db, function* () {
     // No row back: the source key was used before (a retry), or the shop has no balance row.
     const [inserted] = yield* query(

@@ -7,5 +7,10 @@ export * from "./errors";
 export { GRANT_KINDS, grantCredits, type GrantInput, type GrantKind } from "./grant-credits.server";
 export { ACTIONS, PRICES, priceOf, type Action } from "./prices";
 export { releaseReservation } from "./release-reservation.server";
-export { RESERVATION_TIMEOUT_MS, reserveCredits, type ReserveInput } from "./reserve-credits.server";
+export {
+  MAX_RESERVATION_TIMEOUT_MS,
+  RESERVATION_TIMEOUT_MS,
+  reserveCredits,
+  type ReserveInput,
+} from "./reserve-credits.server";
 export { sweep } from "./sweep.server";

@@ -6,7 +6,7 @@ import { captureReservation } from "./capture-reservation.server";
 import { checkInvariants } from "./check-invariants.server";
 import { grantCredits } from "./grant-credits.server";
 import { releaseReservation } from "./release-reservation.server";
-import { reserveCredits, RESERVATION_TIMEOUT_MS } from "./reserve-credits.server";
+import { MAX_RESERVATION_TIMEOUT_MS, reserveCredits, RESERVATION_TIMEOUT_MS } from "./reserve-credits.server";
 import { sweep } from "./sweep.server";
 import type { Action } from "./prices";
 
@@ -213,7 +213,7 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
   test("credits held from a grant that expires meanwhile expire when released", async () => {
     const shop = await createShop(t.db);
     const start = new Date();
-    const end = new Date(start.getTime() + DAY);
+    const end = new Date(start.getTime() + DAY / 2);
     await grant(t.db, shop.id, 2, { kind: "monthly", expiresAt: end }, start);
     await reserveCredits(
       t.db,
@@ -222,7 +222,7 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
         idempotencyKey: "long",
         actions: ["draft.generate"],
         actor: "automation:1",
-        timeoutMs: 2 * DAY,
+        timeoutMs: MAX_RESERVATION_TIMEOUT_MS,
       },
       start,
     );

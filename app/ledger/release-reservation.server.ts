@@ -5,7 +5,7 @@ import { changeRemaining } from "./draw-grants";
 import { ReservationResolved } from "./errors";
 import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
 import { inShopTransaction, post } from "./shop-transaction.server";
-import { requireKey } from "./validate";
+import { requireDate, requireInput, requireKey } from "./validate";
 
 /**
  * Gives a pending reservation's credits back to the grants they came from: the action failed, so it costs
@@ -13,7 +13,10 @@ import { requireKey } from "./validate";
  * again, or after the timeout, returns `replayed: true`; a captured reservation cannot be released.
  */
 export async function releaseReservation(db: Db, ref: ReservationRef, now = new Date()) {
+  requireInput("ref", ref);
+  requireKey("shopId", ref.shopId);
   requireKey("idempotencyKey", ref.idempotencyKey);
+  requireDate("now", now);
   return inShopTransaction(db, function* () {
     const released = yield* resolveAsReleased(ref, "released", now);
     if (released) return { reservation: released, replayed: false };

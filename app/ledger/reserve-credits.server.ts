@@ -7,10 +7,12 @@ import { IdempotencyConflict, InsufficientCredits, InvalidInput, ShopNotFound } 
 import { selectReservation } from "./find-reservation.server";
 import { isAction, priceOf, type Action } from "./prices";
 import { inShopTransaction, lockShop } from "./shop-transaction.server";
-import { fingerprint, optionalText, requireKey } from "./validate";
+import { fingerprint, optionalText, requireDate, requireInput, requireKey } from "./validate";
 
 /** How long credits stay held before the sweeper gives them back (a crash mid-generation loses nothing). */
 export const RESERVATION_TIMEOUT_MS = 15 * 60 * 1000;
+/** The longest hold a caller may ask for: longer is a bug, and far enough out would not even be a date. */
+export const MAX_RESERVATION_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 
 export interface ReserveInput {
   shopId: string;
@@ -46,19 +48,25 @@ function requireActions(actions: unknown): Action[] {
  * and records which grants it drew from. A short balance throws InsufficientCredits and writes nothing.
  */
 export async function reserveCredits(db: Db, input: ReserveInput, now = new Date()) {
+  requireInput("input", input);
+  const shopId = requireKey("shopId", input.shopId);
+  requireDate("now", now);
   const idempotencyKey = requireKey("idempotencyKey", input.idempotencyKey);
   const actions = requireActions(input.actions);
   const actor = requireKey("actor", input.actor);
   const reference = optionalText("reference", input.reference);
   const timeoutMs = input.timeoutMs ?? RESERVATION_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-    throw new InvalidInput("timeoutMs", "must be a positive whole number of milliseconds");
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_RESERVATION_TIMEOUT_MS)
+    throw new InvalidInput(
+      "timeoutMs",
+      `must be a whole number of milliseconds from 1 to ${MAX_RESERVATION_TIMEOUT_MS}`,
+    );
   const credits = priceOf(actions);
   if (credits === 0) throw new InvalidInput("actions", `${actions.join(" + ")} costs nothing to reserve`);
   const action = actions.join("+");
+  if (action.length > 255) throw new InvalidInput("actions", "too many actions for one reservation");
   const print = fingerprint({ action, actor, reference });
 
-  const shopId = input.shopId;
   const expiresAt = new Date(now.getTime() + timeoutMs);
 
   return inShopTransaction(db, function* () {

@@ -2,6 +2,7 @@ import type { Db } from "../db/connect.server";
 import { query } from "../db/transaction-script";
 import { resolveAsReleased } from "./release-reservation.server";
 import { inShopTransaction, lockShop, post } from "./shop-transaction.server";
+import { requireDate } from "./validate";
 
 /**
  * Releases reservations nobody captured within their timeout and expires grants past their end date
@@ -9,6 +10,7 @@ import { inShopTransaction, lockShop, post } from "./shop-transaction.server";
  * re-checked under the lock, so several instances may sweep at once and each item resolves once.
  */
 export async function sweep(db: Db, now = new Date()) {
+  requireDate("now", now);
   let expiredReservations = 0;
   let expiredGrants = 0;
 

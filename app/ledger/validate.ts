@@ -25,6 +25,35 @@ export function optionalText(field: string, value: unknown): string | null {
   return value;
 }
 
+// Dates the ledger stores keep a four-digit year, so their ISO text has one width and SQLite's text
+// comparisons order them; PostgreSQL's timestamp takes them too.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(9999, 0, 1);
+
+export function requireDate(field: string, value: unknown): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime()))
+    throw new InvalidInput(field, "must be a valid Date");
+  if (value.getTime() < EARLIEST || value.getTime() >= LATEST)
+    throw new InvalidInput(field, "must be between 1970 and 9999");
+  return value;
+}
+
+export function optionalDate(field: string, value: unknown): Date | null {
+  return value === undefined || value === null ? null : requireDate(field, value);
+}
+
+export function optionalBoolean(field: string, value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== "boolean") throw new InvalidInput(field, "must be true or false");
+  return value;
+}
+
+/** The argument an operation takes its fields from: reading a field of null would be a TypeError. */
+export function requireInput<T>(field: string, value: T): T {
+  if (typeof value !== "object" || value === null) throw new InvalidInput(field, "must be an object");
+  return value;
+}
+
 /** A stable digest of a request, to tell a retry from a key reused for something else. */
 export function fingerprint(request: Record<string, unknown>): string {
   const canonical = JSON.stringify(

@@ -24,7 +24,7 @@ export interface GrantInput {
   sourceKey: string;
   kind: GrantKind;
   credits: number;
-  /** Monthly and upgrade credits expire with their cycle; top-ups never do. */
+  /** Monthly and upgrade credits expire with their cycle (required); top-ups never do. */
   expiresAt?: Date | null;
   test?: boolean;
   actor?: string | null;
@@ -50,6 +50,9 @@ export async function grantCredits(db: Db, input: GrantInput, now = new Date()) 
   const credits = requireCredits("credits", input.credits);
   if (!GRANT_KINDS.includes(input.kind)) throw new InvalidInput("kind", `must be one of ${GRANT_KINDS}`);
   const expiresAt = optionalDate("expiresAt", input.expiresAt);
+  // An allowance that never expired would roll over forever.
+  if (!expiresAt && (input.kind === "monthly" || input.kind === "upgrade"))
+    throw new InvalidInput("expiresAt", `${input.kind} credits must expire with their cycle`);
   if (expiresAt && !(expiresAt.getTime() > now.getTime()))
     throw new InvalidInput("expiresAt", "must be in the future");
   const actor = optionalText("actor", input.actor);

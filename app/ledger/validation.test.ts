@@ -77,6 +77,19 @@ describe.each(ENGINES)("ledger input validation on %s", (engine) => {
     });
   });
 
+  test("monthly and upgrade grants must expire: without an end date they are refused", async () => {
+    await expectRefused("expiresAt", {
+      "monthly, no expiresAt": () => grantCredits(t.db, grantInput({ kind: "monthly" })),
+      "monthly, expiresAt null": () => grantCredits(t.db, grantInput({ kind: "monthly", expiresAt: null })),
+      "upgrade, no expiresAt": () => grantCredits(t.db, grantInput({ kind: "upgrade" })),
+    });
+    // Top-ups and adjustments may last forever.
+    expect(await grantCredits(t.db, grantInput({ sourceKey: "purchase:forever" }))).toMatchObject({
+      grant: { expiresAt: null },
+      replayed: false,
+    });
+  });
+
   test("a timeout beyond 24 hours or not a whole positive number of milliseconds is refused", async () => {
     await expectRefused("timeoutMs", {
       "2^53": () => reserveCredits(t.db, reserveInput({ timeoutMs: 2 ** 53 })),

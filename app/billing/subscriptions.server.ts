@@ -1,4 +1,5 @@
 import type { Db } from "../db/connect.server";
+import { moveCycleGrants } from "../ledger/move-cycle-grants.server";
 import { grantCredits } from "../ledger/grant-credits.server";
 import { IdempotencyConflict } from "../ledger/errors";
 import { ensureCurrentCycle } from "./cycle.server";
@@ -105,11 +106,8 @@ export async function reconcilePlan(db: Db, shopId: string, now = new Date()) {
   } catch (error) {
     if (!(error instanceof IdempotencyConflict)) throw error;
   }
-  // The cycle's allowance lives on until the new billing period ends.
-  await db.creditGrant.updateMany({
-    where: { shopId, expiredAt: null, kind: { in: ["monthly", "upgrade"] }, expiresAt: shop.cycleEnd },
-    data: { expiresAt: periodEnd },
-  });
+  // The cycle's allowance lives on until the new billing period ends (moved by the ledger, under the lock).
+  await moveCycleGrants(db, { shopId, from: shop.cycleEnd, to: periodEnd }, now);
   await db.shop.updateMany({
     where: { id: shopId, cycleEnd: shop.cycleEnd },
     data: { planKey: next.key, cycleStart: now, cycleEnd: periodEnd },

@@ -5,6 +5,7 @@ export { checkInvariants } from "./check-invariants.server";
 export { ensureShop } from "./ensure-shop.server";
 export * from "./errors";
 export { GRANT_KINDS, grantCredits, type GrantInput, type GrantKind } from "./grant-credits.server";
+export { moveCycleGrants, type MoveCycleInput } from "./move-cycle-grants.server";
 export { ACTIONS, PRICES, priceOf, type Action } from "./prices";
 export { releaseReservation } from "./release-reservation.server";
 export {

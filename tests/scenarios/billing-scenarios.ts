@@ -1,5 +1,6 @@
-// Billing end to end, as a store owner and Shopify drive it: the app's real handlers over HTTP, the local
-// Shopify Admin emulator, a real database. Run once per engine (billing.<engine>.test.ts).
+// Billing end to end, as a store owner and Shopify drive it: the app behind Remix's request handler over
+// HTTP (tests/app-harness.ts), the local Shopify Admin emulator, a real database. Run once per engine
+// (billing.<engine>.test.ts).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ensureCurrentCycle } from "../../app/billing/cycle.server";
@@ -10,6 +11,16 @@ import { reserveCredits } from "../../app/ledger/reserve-credits.server";
 import { startAppHarness, type AppHarness } from "../app-harness";
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** The Billing page's route: its loader's data is what the page shows. */
+const BILLING_PAGE = "routes/app.billing._index";
+
+interface BillingPage {
+  plan: { key: string };
+  nextPlan: { key: string };
+  subscription: { status: string; test: boolean } | null;
+  balance: { available: number };
+}
 
 export function billingScenarios(engine: Engine) {
   describe(`billing end to end on ${engine}`, () => {
@@ -23,19 +34,16 @@ export function billingScenarios(engine: Engine) {
     async function installedStore({ development = false } = {}) {
       const domain = `store-${randomUUID().slice(0, 8)}.myshopify.com`;
       h.emulator.addShop({ domain, partnerDevelopment: development });
-      await open(domain);
+      // The store owner opens the app from the admin: the shop's first request, a document request.
+      const page = await h.openDocument(domain, "/app/billing");
+      expect(page.status).toBe(200);
+      await page.text();
       return domain;
     }
 
+    /** The Billing page's data, as the app's client-side navigation to it loads it (single fetch). */
     async function open(domain: string) {
-      const page = await h.appFetch(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      return (await page.json()) as {
-        plan: { key: string };
-        nextPlan: { key: string };
-        subscription: { status: string; test: boolean } | null;
-        balance: { available: number };
-      };
+      return h.loaderData<BillingPage>(domain, "/app/billing", BILLING_PAGE);
     }
 
     async function available(domain: string) {
@@ -106,7 +114,7 @@ export function billingScenarios(engine: Engine) {
       for (const fields of requests) {
         const response = await h.submitBilling(store, fields);
         expect(response.status, JSON.stringify(fields)).toBe(400);
-        expect(await response.json()).toMatchObject({ error: expect.any(String) });
+        expect(await h.actionResult(response)).toMatchObject({ data: { error: expect.any(String) } });
       }
       expect(h.emulator.shop(store).charges()).toEqual([]);
       expect(await open(store)).toMatchObject({ plan: { key: "free" }, balance: { available: 10 } });
@@ -143,6 +151,7 @@ export function billingScenarios(engine: Engine) {
       await charge(store, { intent: "subscribe", plan: "starter" }, "approve");
       const cancelled = await h.submitBilling(store, { intent: "cancel" });
       expect(cancelled.status).toBe(200);
+      expect(await h.actionResult(cancelled)).toMatchObject({ data: { notice: expect.any(String) } });
       await h.emulator.webhooks.idle();
       expect(h.emulator.shop(store).activeSubscription()).toBeFalsy();
       expect(await open(store)).toMatchObject({
@@ -304,9 +313,10 @@ export function billingScenarios(engine: Engine) {
       const { chargeId } = await charge(store, { intent: "subscribe", plan: "growth" }, "approve");
       expect(h.emulator.charge(chargeId)).toMatchObject({ test: true, status: "ACTIVE" });
       // Coming back to the app shows the plan; nothing sends the reviewer to approve again.
-      const page = await h.appFetch(store, "/app/billing", { redirect: "manual" });
-      expect(page.status).toBe(200);
-      expect(await page.json()).toMatchObject({
+      const { response, results } = await h.navigate(store, "/app/billing");
+      expect(response.status).toBe(200);
+      expect(results[BILLING_PAGE]).toMatchObject({ data: expect.anything() });
+      expect((results[BILLING_PAGE] as { data: BillingPage }).data).toMatchObject({
         plan: { key: "growth" },
         subscription: { status: "ACTIVE", test: true },
       });

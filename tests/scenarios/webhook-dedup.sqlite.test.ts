@@ -1,0 +1,3 @@
+import { webhookDedupScenarios } from "./webhook-dedup";
+
+webhookDedupScenarios("sqlite");

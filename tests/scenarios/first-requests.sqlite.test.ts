@@ -1,0 +1,3 @@
+import { firstRequestScenarios } from "./first-requests";
+
+firstRequestScenarios("sqlite");

@@ -63,3 +63,50 @@ export async function isDevelopmentStore(graphql: AdminGraphql): Promise<boolean
   );
   return shop.plan.partnerDevelopment;
 }
+
+export type WebhookCharge =
+  { kind: "subscription"; state: SubscriptionState } | { kind: "purchase"; state: PurchaseState } | null;
+
+/**
+ * A billing webhook's charge read back, and the gid of the shop whose token read it, in one round trip:
+ * the webhook is that shop's only if its admin_graphql_api_shop_id is this gid.
+ */
+export async function readWebhookCharge(
+  graphql: AdminGraphql,
+  id: string,
+  now = new Date(),
+): Promise<{ shopGid: string; value: WebhookCharge }> {
+  const { shop, node } = await query<{
+    shop: { id: string };
+    node: {
+      __typename: string;
+      id?: string;
+      name: string;
+      status: string;
+      test: boolean;
+      currentPeriodEnd?: string | null;
+    } | null;
+  }>(
+    graphql,
+    `#graphql
+    query webhookCharge($id: ID!) {
+      shop { id }
+      node(id: $id) {
+        __typename
+        ... on AppSubscription { id name status test currentPeriodEnd }
+        ... on AppPurchaseOneTime { id name status test }
+      }
+    }`,
+    { id },
+  );
+  if (!node?.id) return { shopGid: shop.id, value: null };
+  const { id: chargeId, name, status, test } = node;
+  if (node.__typename === "AppSubscription") {
+    const currentPeriodEnd = node.currentPeriodEnd ? new Date(node.currentPeriodEnd) : null;
+    const state = { id: chargeId, name, status, test, currentPeriodEnd, observedAt: now };
+    return { shopGid: shop.id, value: { kind: "subscription", state } };
+  }
+  if (node.__typename === "AppPurchaseOneTime")
+    return { shopGid: shop.id, value: { kind: "purchase", state: { id: chargeId, name, status, test } } };
+  return { shopGid: shop.id, value: null };
+}

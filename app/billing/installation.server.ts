@@ -38,3 +38,16 @@ export async function recordUninstall(db: Db, domain: string, now = new Date()) 
   });
   await db.shop.update({ where: { id: shop.id }, data: { uninstalledAt: now } });
 }
+
+/**
+ * On shop/redact (48 hours after uninstall): erases everything the app holds for the shop. The shop row
+ * cascades to its balance, grants, reservations, ledger entries and subscriptions; sessions and webhook
+ * deliveries name the shop by domain, so they go by domain.
+ */
+export async function eraseShop(db: Db, domain: string) {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop: domain } }),
+    db.webhookDelivery.deleteMany({ where: { shop: domain } }),
+    db.shop.deleteMany({ where: { domain } }),
+  ]);
+}

@@ -33,6 +33,9 @@ async function seedSession(shop: string) {
 
 const sessionsOf = (shop: string) => testDb.db.session.count({ where: { shop } });
 
+/** The body Shopify sends: the shop, named by its myshopify domain (`domain` is its primary domain). */
+const shopBody = (shop: string) => ({ id: 1, myshopify_domain: shop, domain: "www.example.com" });
+
 describe("app/uninstalled", () => {
   test("a delivery signed with another secret is refused with 401 and deletes nothing", async () => {
     await seedSession(SHOP);
@@ -47,7 +50,7 @@ describe("app/uninstalled", () => {
     await seedSession(SHOP);
     await seedSession(OTHER_SHOP);
 
-    const status = await deliver(action, { topic: "app/uninstalled", shop: SHOP, body: { domain: SHOP } });
+    const status = await deliver(action, { topic: "app/uninstalled", shop: SHOP, body: shopBody(SHOP) });
 
     expect(status).toBe(200);
     expect(await sessionsOf(SHOP)).toBe(0);
@@ -57,6 +60,19 @@ describe("app/uninstalled", () => {
   test("a repeated delivery after the sessions are gone still answers 200", async () => {
     await testDb.db.session.deleteMany({ where: { shop: SHOP } });
 
-    expect(await deliver(action, { topic: "app/uninstalled", shop: SHOP })).toBe(200);
+    expect(await deliver(action, { topic: "app/uninstalled", shop: SHOP, body: shopBody(SHOP) })).toBe(200);
+  });
+
+  test("another shop's signed body under this shop's domain is refused with 400 and deletes nothing", async () => {
+    await seedSession(OTHER_SHOP);
+
+    const status = await deliver(action, {
+      topic: "app/uninstalled",
+      shop: OTHER_SHOP,
+      body: shopBody(SHOP),
+    });
+
+    expect(status).toBe(400);
+    expect(await sessionsOf(OTHER_SHOP)).toBe(1);
   });
 });

@@ -1,32 +1,34 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { readSubscription } from "../billing/shopify-billing.server";
+import { z } from "zod";
+import { readWebhookCharge, type WebhookCharge } from "../billing/shopify-billing.server";
 import { recordSubscription } from "../billing/subscriptions.server";
 import { processWebhookOnce } from "../billing/webhook-deliveries.server";
 import db from "../db.server";
-import { authenticate } from "../shopify.server";
+import { requireWebhook, shopGid, type WebhookTopic } from "../webhooks/require-webhook.server";
 
-interface Payload {
-  app_subscription: { admin_graphql_api_id: string; name: string; status: string; updated_at: string };
-}
+const subscriptionUpdate: WebhookTopic<
+  { app_subscription: { admin_graphql_api_id: string } },
+  WebhookCharge
+> = {
+  topic: "app_subscriptions/update",
+  envelope: z
+    .object({ app_subscription: z.object({ admin_graphql_api_shop_id: shopGid }) })
+    .transform(({ app_subscription }) => ({ gid: app_subscription.admin_graphql_api_shop_id })),
+  body: z.object({ app_subscription: z.object({ admin_graphql_api_id: z.string().min(1) }) }),
+  readBack: (graphql, body) => readWebhookCharge(graphql, body.app_subscription.admin_graphql_api_id),
+};
 
-// The source of truth for a subscription's status. While the app is installed the subscription is read
-// back from Shopify (it also gives the billing period and the test flag); after uninstall the signed
-// payload is all there is. Either way a state older than the one held is ignored.
+// The source of truth for a subscription's status is Shopify, read back with the shop's token: the payload
+// alone never changes a plan or grants credits. A state older than the one held is ignored. After uninstall
+// there is no token, and recordUninstall has already cancelled the shop's subscriptions.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic, webhookId, payload, admin } = await authenticate.webhook(request);
+  const { shop, topic, webhookId, read } = await requireWebhook(request, subscriptionUpdate);
   await processWebhookOnce(db, { webhookId, topic, shop }, async () => {
     const known = await db.shop.findUnique({ where: { domain: shop } });
-    if (!known) return;
-    const sent = (payload as Payload).app_subscription;
-    const state = (admin && (await readSubscription(admin.graphql, sent.admin_graphql_api_id))) || {
-      id: sent.admin_graphql_api_id,
-      name: sent.name,
-      status: sent.status,
-      test: false,
-      currentPeriodEnd: null,
-      observedAt: new Date(sent.updated_at),
-    };
-    await recordSubscription(db, known.id, state);
+    if (!known) return { rejected: "shop not known to the app" };
+    if (read?.kind !== "subscription") return { rejected: "subscription not found on Shopify for this shop" };
+    const result = await recordSubscription(db, known.id, read.state);
+    if (result.reason) return { rejected: result.reason };
   });
   return new Response();
 };

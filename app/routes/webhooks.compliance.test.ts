@@ -80,7 +80,11 @@ describe("compliance webhooks", () => {
   test.each(["customers/data_request", "customers/redact"])(
     "%s is acknowledged with 200: the app holds no customer data",
     async (topic) => {
-      const body = { shop_domain: SHOP, customer: { id: 1, email: "c@example.com" } };
+      const customer = { id: 1, email: "c@example.com", phone: null };
+      const body =
+        topic === "customers/redact"
+          ? { shop_id: 1, shop_domain: SHOP, customer, orders_to_redact: [] }
+          : { shop_id: 1, shop_domain: SHOP, customer, orders_requested: [], data_request: { id: 9 } };
       const status = await deliver(routes[topic]!, { topic, shop: SHOP, body });
 
       expect(status).toBe(200);
@@ -88,11 +92,29 @@ describe("compliance webhooks", () => {
     },
   );
 
-  test("shop/redact erases that shop's sessions and credit rows, and no other shop's", async () => {
+  test("shop/redact for another shop's domain is refused with 400 and erases nothing", async () => {
+    const status = await deliver(routes["shop/redact"]!, {
+      topic: "shop/redact",
+      shop: OTHER_SHOP,
+      body: { shop_id: 1, shop_domain: SHOP },
+    });
+
+    expect(status).toBe(400);
+    expect(await rowsOf(SHOP)).toEqual(SEEDED);
+    expect(await rowsOf(OTHER_SHOP)).toEqual(SEEDED);
+  });
+
+  test("shop/redact erases that shop's sessions, credit rows and webhook deliveries, and no other shop's", async () => {
+    await testDb.db.webhookDelivery.createMany({
+      data: [
+        { webhookId: "w-leaving", topic: "APP_UNINSTALLED", shop: SHOP },
+        { webhookId: "w-staying", topic: "APP_UNINSTALLED", shop: OTHER_SHOP },
+      ],
+    });
     const status = await deliver(routes["shop/redact"]!, {
       topic: "shop/redact",
       shop: SHOP,
-      body: { shop_domain: SHOP },
+      body: { shop_id: 1, shop_domain: SHOP },
     });
 
     expect(status).toBe(200);
@@ -106,5 +128,8 @@ describe("compliance webhooks", () => {
       entries: 0,
     });
     expect(await rowsOf(OTHER_SHOP)).toEqual(SEEDED);
+    expect(await testDb.db.webhookDelivery.findMany({ select: { shop: true } })).toEqual([
+      { shop: OTHER_SHOP },
+    ]);
   });
 });

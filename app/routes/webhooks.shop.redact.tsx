@@ -1,17 +1,26 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { eraseShop } from "../billing/installation.server";
 import db from "../db.server";
-import { authenticate } from "../shopify.server";
+import { requireWebhook, type WebhookTopic } from "../webhooks/require-webhook.server";
 
-// Sent 48 hours after uninstall: erase everything the app holds for the shop. Deleting the Shop row
-// cascades to its credit rows (grants, reservations, ledger entries, balance).
+// Only the shop: a customers/* body (it carries a customer) sent here is another topic's, not an erasure.
+const redactBody = z.object({
+  shop_id: z.number().int(),
+  shop_domain: z.string(),
+  customer: z.never().optional(),
+  data_request: z.never().optional(),
+});
+const shopRedact: WebhookTopic<z.infer<typeof redactBody>> = {
+  topic: "shop/redact",
+  envelope: redactBody.transform((body) => ({ domain: body.shop_domain })),
+  body: redactBody,
+};
+
+// Sent 48 hours after uninstall: erase everything the app holds for the shop. No `if (session)` guard:
+// the sessions went at uninstall, the shop's data did not. Erasing twice erases nothing more.
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { shop, topic } = await authenticate.webhook(request);
-  console.log(`Received ${topic} webhook for ${shop}`);
-
-  // No `if (session)` guard: the sessions went at uninstall, the shop's data did not.
-  await db.$transaction([
-    db.session.deleteMany({ where: { shop } }),
-    db.shop.deleteMany({ where: { domain: shop } }),
-  ]);
+  const { shop } = await requireWebhook(request, shopRedact);
+  await eraseShop(db, shop);
   return new Response();
 };

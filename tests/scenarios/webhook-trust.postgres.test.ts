@@ -1,0 +1,3 @@
+import { webhookTrustScenarios } from "./webhook-trust";
+
+webhookTrustScenarios("postgres");

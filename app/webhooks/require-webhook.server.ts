@@ -2,7 +2,13 @@
 // and X-Shopify-Webhook-Id are claims until the signed body confirms them. So a delivery is taken only when
 // it is Shopify's (HMAC), of this route's topic (header and body shape) and of the shop the header names
 // (what the body says, or for gid-bound topics what Shopify says with that shop's own token).
-import { GraphqlQueryError, HttpMaxRetriesError, HttpRequestError, type Session } from "@shopify/shopify-api";
+import {
+  GraphqlQueryError,
+  HttpMaxRetriesError,
+  HttpRequestError,
+  InvalidShopError,
+  type Session,
+} from "@shopify/shopify-api";
 import { z } from "zod";
 import type { AdminGraphql } from "../billing/shopify-billing.server";
 import { rejectWebhook, type Delivery } from "../billing/webhook-deliveries.server";
@@ -86,6 +92,8 @@ async function authenticated(request: Request) {
     return await authenticate.webhook(request);
   } catch (error) {
     if (error instanceof Response) throw error; // 401 bad HMAC, 400 missing headers, 405 not a POST
+    // Loading the shop's session checks X-Shopify-Shop-Domain (unsigned) once the HMAC passed.
+    if (error instanceof InvalidShopError) throw answer(400, "X-Shopify-Shop-Domain is not a shop domain");
     // shopify-app-remix 4.2.1 runs JSON.parse on the body once its HMAC passes, and lets the error out.
     if (!parsesAsJson(raw)) throw answer(400, "The body is not JSON");
     throw error;

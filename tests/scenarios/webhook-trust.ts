@@ -427,7 +427,7 @@ export function webhookTrustScenarios(engine: Engine) {
 
     describe("bad input on every route", () => {
       test.each(TOPICS)(
-        "%s: not JSON, not an object, or no fields is a 400 with a short message; a bad signature is a 401",
+        "%s: not JSON, not an object, no fields or no shop domain is a 400 with a short message; a bad signature is a 401",
         async (route) => {
           const alice = await installedStore();
           for (const body of ["{", "", "[]", "null", "42", '"text"', "{}", '{"app_subscription":null}']) {
@@ -437,6 +437,8 @@ export function webhookTrustScenarios(engine: Engine) {
             expect(answer.text).not.toMatch(/ZodError|Prisma|\n\s+at /);
           }
           const sent = await genuine(alice, "shop/redact");
+          const notAShop = await post({ route, shop: `${alice}.evil.example`, body: sent.body });
+          expect(notAShop).toMatchObject({ status: 400, text: "X-Shopify-Shop-Domain is not a shop domain" });
           expect((await post({ route, shop: alice, body: sent.body, secret: "forged" })).status).toBe(401);
           expect(await rowsOf(alice)).toMatchObject({ deliveries: [] });
         },

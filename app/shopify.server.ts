@@ -1,11 +1,15 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { ApiVersion, AppDistribution, BillingInterval, shopifyApp } from "@shopify/shopify-app-remix/server";
 import type { BillingConfig } from "@shopify/shopify-api";
+import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { recordInstall } from "./billing/installation.server";
 import { CURRENCY, PLANS, TOP_UP_PACKS } from "./billing/plans";
 import prisma from "./db.server";
 import { env } from "./env.server";
+import { adminAuthFailure, type TokenExchangeOutcome } from "./http/admin-auth.server";
+import { toHttpError } from "./http/errors.server";
 
 // The one API version: shopify.app.toml's [webhooks] api_version must equal it (shopify.server.test.ts).
 export const apiVersion = ApiVersion.July26;
@@ -35,7 +39,10 @@ const shopify = shopifyApp({
     // Runs when a shop (re)installs and its token is exchanged: the shop's row, balance and cycle exist
     // before its first page renders.
     afterAuth: async ({ session }) => {
-      await recordInstall(prisma, session.shop);
+      // A Response passes through authenticate.admin; any other throw there becomes a bare 500.
+      await recordInstall(prisma, session.shop).catch((error: unknown) => {
+        throw toHttpError(error) ?? error;
+      });
     },
   },
   distribution: AppDistribution.AppStore,
@@ -48,9 +55,53 @@ const shopify = shopifyApp({
   ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
 });
 
+const OBSERVER = Symbol.for("app.tokenExchangeObserver");
+type ObservedFetch = typeof abstractFetch & { [OBSERVER]?: AsyncLocalStorage<TokenExchangeOutcome> };
+
+/**
+ * Records the HTTP status of the token exchange authenticate.admin makes for the request it runs for:
+ * shopify-app-remix answers every failed exchange with the same bare 500, and only the status says
+ * whether Shopify refused (permanent: 403) or did not answer (transient: 503). Wraps shopify-api's fetch
+ * in place (the emulator's, when one is wired in), once: a dev-server reload finds its wrapper. If
+ * something replaces the fetch afterwards, nothing is recorded and the library's 500 stands.
+ */
+function observeTokenExchanges(): AsyncLocalStorage<TokenExchangeOutcome> {
+  const current = abstractFetch as ObservedFetch;
+  const existing = current[OBSERVER];
+  if (existing) return existing;
+  const exchanges = new AsyncLocalStorage<TokenExchangeOutcome>();
+  const observed: ObservedFetch = async (input, init) => {
+    const outcome = exchanges.getStore();
+    const url = input instanceof Request ? input.url : String(input);
+    if (!outcome || !url.endsWith("/admin/oauth/access_token")) return current(input, init);
+    try {
+      const response = await current(input, init);
+      outcome.status = response.status;
+      return response;
+    } catch (error) {
+      outcome.status = 0;
+      throw error;
+    }
+  };
+  observed[OBSERVER] = exchanges;
+  setAbstractFetchFunc(observed);
+  return exchanges;
+}
+const tokenExchanges = observeTokenExchanges();
+
+/** shopify-app-remix's authenticate.admin, with permanent bad input answered 4xx (app/http/admin-auth.server.ts). */
+const authenticateAdmin: typeof shopify.authenticate.admin = async (request) => {
+  const outcome: TokenExchangeOutcome = {};
+  try {
+    return await tokenExchanges.run(outcome, () => shopify.authenticate.admin(request));
+  } catch (error) {
+    throw adminAuthFailure(error, outcome, request);
+  }
+};
+
 export default shopify;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = { ...shopify.authenticate, admin: authenticateAdmin };
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

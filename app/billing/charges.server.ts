@@ -60,20 +60,26 @@ export function requestTopUp(billing: Billing, pack: TopUpPack, isTest: boolean,
   return billing.request({ plan: pack.name, isTest, returnUrl: url });
 }
 
+/** The shop's subscriptions a cancel ends: the active one and a downgrade waiting behind it. */
+export function openSubscriptions(db: Db, shopId: string) {
+  return db.subscription.findMany({
+    where: { shopId, status: { in: ["ACTIVE", "ACCEPTED", "FROZEN"] } },
+    select: { id: true },
+  });
+}
+
 /**
- * Cancels the shop's subscriptions on Shopify (the active one and a downgrade waiting behind it) and
- * records Shopify's answers: this cycle's credits stay, the next cycle is Free.
+ * Cancels the shop's open subscriptions (from openSubscriptions) on Shopify and records Shopify's answers:
+ * this cycle's credits stay, the next cycle is Free.
  */
 export async function cancelPlan(
   db: Db,
   billing: Billing,
   shopId: string,
+  open: { id: string }[],
   isTest: boolean,
   now = new Date(),
 ) {
-  const open = await db.subscription.findMany({
-    where: { shopId, status: { in: ["ACTIVE", "ACCEPTED", "FROZEN"] } },
-  });
   for (const subscription of open) {
     const cancelled = await billing.cancel({ subscriptionId: subscription.id, isTest, prorate: false });
     await recordSubscription(db, shopId, { ...cancelled, currentPeriodEnd: null, observedAt: now }, now);

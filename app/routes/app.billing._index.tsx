@@ -16,59 +16,88 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
 import { billingOverview } from "../billing/billing-overview.server";
-import { cancelPlan, requestPlan, requestTopUp, returnUrl, chargesAreTests } from "../billing/charges.server";
+import {
+  cancelPlan,
+  chargesAreTests,
+  openSubscriptions,
+  requestPlan,
+  requestTopUp,
+  returnUrl,
+} from "../billing/charges.server";
 import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
 import db from "../db.server";
 import { env } from "../env.server";
+import { httpError, withHttpErrors } from "../http/errors.server";
+import { requireFormData, requireShop } from "../http/require.server";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return billingOverview(db, session.shop);
+  return withHttpErrors(() => billingOverview(db, session.shop));
 };
 
+const INTENTS = {
+  subscribe: "subscribe",
+  buyTopUp: "buy-top-up",
+  cancel: "cancel",
+} as const;
+
 const intent = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("subscribe"), plan: z.string() }),
-  z.object({ intent: z.literal("buy-top-up"), pack: z.string() }),
-  z.object({ intent: z.literal("cancel") }),
+  z.object({ intent: z.literal(INTENTS.subscribe), plan: z.string() }),
+  z.object({ intent: z.literal(INTENTS.buyTopUp), pack: z.string() }),
+  z.object({ intent: z.literal(INTENTS.cancel) }),
 ]);
 
+/**
+ * Every check that needs no Shopify round trip comes first (the request's shape, the plan or pack, the
+ * shop's own records): bad input answers 4xx before Shopify is asked anything.
+ */
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, billing, admin } = await authenticate.admin(request);
-  const parsed = intent.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return Response.json({ error: "Unknown billing request" }, { status: 400 });
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: session.shop } });
-  const isTest = await chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
-  const cancel = async () =>
-    (await cancelPlan(db, billing, shop.id, isTest)) > 0
-      ? { notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free." }
-      : Response.json({ error: "You have no paid plan to cancel" }, { status: 400 });
+  return withHttpErrors(async () => {
+    const parsed = intent.safeParse(Object.fromEntries(await requireFormData(request)));
+    if (!parsed.success) return httpError(400, "Unknown billing request");
+    const shop = await requireShop(db, session.shop);
+    const isTest = () => chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
+    const cancel = async () => {
+      const open = await openSubscriptions(db, shop.id);
+      if (open.length === 0) return httpError(400, "You have no paid plan to cancel");
+      await cancelPlan(db, billing, shop.id, open, await isTest());
+      return {
+        notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free.",
+      };
+    };
 
-  switch (parsed.data.intent) {
-    case "subscribe": {
-      const next = findPlan(parsed.data.plan);
-      if (!next) return Response.json({ error: "No such plan" }, { status: 400 });
-      // Choosing Free is cancelling the paid plan.
-      if (next.price === 0) return cancel();
-      const current = planByKey(shop.planKey);
-      if (next.key === current.key)
-        return Response.json({ error: `You are already on ${next.name}` }, { status: 400 });
-      return requestPlan(
-        billing,
-        current,
-        next,
-        isTest,
-        returnUrl(session.shop, env.SHOPIFY_API_KEY, "plan"),
-      );
+    switch (parsed.data.intent) {
+      case INTENTS.subscribe: {
+        const next = findPlan(parsed.data.plan);
+        if (!next) return httpError(400, "No such plan");
+        // Choosing Free is cancelling the paid plan.
+        if (next.price === 0) return cancel();
+        const current = planByKey(shop.planKey);
+        if (next.key === current.key) return httpError(400, `You are already on ${next.name}`);
+        return requestPlan(
+          billing,
+          current,
+          next,
+          await isTest(),
+          returnUrl(session.shop, env.SHOPIFY_API_KEY, "plan"),
+        );
+      }
+      case INTENTS.buyTopUp: {
+        const pack = findTopUpPack(parsed.data.pack);
+        if (!pack) return httpError(400, "No such top-up pack");
+        return requestTopUp(
+          billing,
+          pack,
+          await isTest(),
+          returnUrl(session.shop, env.SHOPIFY_API_KEY, "top-up"),
+        );
+      }
+      case INTENTS.cancel:
+        return cancel();
     }
-    case "buy-top-up": {
-      const pack = findTopUpPack(parsed.data.pack);
-      if (!pack) return Response.json({ error: "No such top-up pack" }, { status: 400 });
-      return requestTopUp(billing, pack, isTest, returnUrl(session.shop, env.SHOPIFY_API_KEY, "top-up"));
-    }
-    case "cancel":
-      return cancel();
-  }
+  });
 };
 
 // billing.request answers the action's fetch with a thrown 401 whose X-Shopify-API-Request-Failure-
@@ -152,7 +181,7 @@ export default function BillingPage() {
                     {plan.price === 0 ? "Free" : `$${plan.price.toFixed(2)} every 30 days`}
                   </Text>
                   <Form method="post">
-                    <input type="hidden" name="intent" value="subscribe" />
+                    <input type="hidden" name="intent" value={INTENTS.subscribe} />
                     <input type="hidden" name="plan" value={plan.key} />
                     <Button submit disabled={busy || plan.key === data.nextPlan.key} variant="primary">
                       {plan.key === data.plan.key
@@ -179,7 +208,7 @@ export default function BillingPage() {
               <InlineStack gap="300">
                 {data.topUpPacks.map((pack) => (
                   <Form method="post" key={pack.key}>
-                    <input type="hidden" name="intent" value="buy-top-up" />
+                    <input type="hidden" name="intent" value={INTENTS.buyTopUp} />
                     <input type="hidden" name="pack" value={pack.key} />
                     <Button
                       submit

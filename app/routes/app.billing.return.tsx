@@ -3,9 +3,17 @@ import { readPurchase, readSubscription } from "../billing/shopify-billing.serve
 import { recordSubscription } from "../billing/subscriptions.server";
 import { grantTopUp } from "../billing/top-ups.server";
 import db from "../db.server";
+import { httpError, withHttpErrors } from "../http/errors.server";
+import { requireShop } from "../http/require.server";
 import { authenticate } from "../shopify.server";
 
-const GID = { plan: "AppSubscription", "top-up": "AppPurchaseOneTime" } as const;
+const GID = {
+  plan: "AppSubscription",
+  "top-up": "AppPurchaseOneTime",
+} as const;
+
+// Shopify's ids are 64-bit integers: anything else cannot name a charge, and is not sent to Shopify.
+const CHARGE_ID = /^[1-9]\d{0,17}$/;
 
 /**
  * Where Shopify sends the store owner after the confirmation page. The query string only names the
@@ -13,28 +21,30 @@ const GID = { plan: "AppSubscription", "top-up": "AppPurchaseOneTime" } as const
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin, redirect } = await authenticate.admin(request);
-  const url = new URL(request.url);
-  const kind = url.searchParams.get("kind");
-  const chargeId = url.searchParams.get("charge_id");
-  if ((kind !== "plan" && kind !== "top-up") || !chargeId || !/^\d+$/.test(chargeId))
-    throw new Response("Expected kind=plan|top-up and a numeric charge_id", { status: 400 });
-  const shop = await db.shop.findUniqueOrThrow({ where: { domain: session.shop } });
-  const id = `gid://shopify/${GID[kind]}/${chargeId}`;
-  const back = (message: string, tone: "success" | "critical") =>
-    redirect(`/app/billing?${new URLSearchParams({ message, tone })}`);
+  return withHttpErrors(async () => {
+    const url = new URL(request.url);
+    const kind = url.searchParams.get("kind");
+    const chargeId = url.searchParams.get("charge_id");
+    if ((kind !== "plan" && kind !== "top-up") || !chargeId || !CHARGE_ID.test(chargeId))
+      throw httpError(400, "Expected kind=plan or kind=top-up and a numeric charge_id");
+    const shop = await requireShop(db, session.shop);
+    const id = `gid://shopify/${GID[kind]}/${chargeId}`;
+    const back = (message: string, tone: "success" | "critical") =>
+      redirect(`/app/billing?${new URLSearchParams({ message, tone })}`);
 
-  if (kind === "plan") {
-    const subscription = await readSubscription(admin.graphql, id);
-    if (!subscription) throw new Response("No such charge", { status: 404 });
-    await recordSubscription(db, shop.id, subscription);
-    return subscription.status === "ACTIVE" || subscription.status === "ACCEPTED"
-      ? back(`${subscription.name} plan approved.`, "success")
-      : back(`${subscription.name} plan not approved (${subscription.status.toLowerCase()}).`, "critical");
-  }
-  const purchase = await readPurchase(admin.graphql, id);
-  if (!purchase) throw new Response("No such charge", { status: 404 });
-  const result = await grantTopUp(db, shop.id, purchase);
-  return result.granted
-    ? back(`${result.pack.credits} credits added.`, "success")
-    : back(`${purchase.name} not bought (${purchase.status.toLowerCase()}).`, "critical");
+    if (kind === "plan") {
+      const subscription = await readSubscription(admin.graphql, id);
+      if (!subscription) throw httpError(404, "No such charge");
+      await recordSubscription(db, shop.id, subscription);
+      return subscription.status === "ACTIVE" || subscription.status === "ACCEPTED"
+        ? back(`${subscription.name} plan approved.`, "success")
+        : back(`${subscription.name} plan not approved (${subscription.status.toLowerCase()}).`, "critical");
+    }
+    const purchase = await readPurchase(admin.graphql, id);
+    if (!purchase) throw httpError(404, "No such charge");
+    const result = await grantTopUp(db, shop.id, purchase);
+    return result.granted
+      ? back(`${result.pack.credits} credits added.`, "success")
+      : back(`${purchase.name} not bought (${purchase.status.toLowerCase()}).`, "critical");
+  });
 };

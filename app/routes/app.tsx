@@ -1,5 +1,5 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { isRouteErrorResponse, Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
@@ -31,9 +31,18 @@ export default function App() {
   );
 }
 
-// Shopify's boundary turns auth redirects thrown inside the iframe into App Bridge navigations.
+// Shopify's boundary turns auth responses thrown inside the iframe (the bounce and exit-iframe pages) into
+// App Bridge navigations: it renders a thrown body as HTML. The app's own error answers (app/http/
+// errors.server.ts: `{ error: "<sentence>" }`) are shown as text instead, never as markup.
 export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+  const error = useRouteError();
+  if (isRouteErrorResponse(error) && typeof (error.data as { error?: unknown } | null)?.error === "string")
+    return (
+      <main style={{ padding: "1rem", fontFamily: "system-ui, sans-serif" }}>
+        <p>{(error.data as { error: string }).error}</p>
+      </main>
+    );
+  return boundary.error(error);
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

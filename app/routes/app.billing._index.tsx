@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -24,6 +24,7 @@ import {
   requestTopUp,
   returnUrl,
 } from "../billing/charges.server";
+import { noticeFrom } from "../billing/notices";
 import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
 import db from "../db.server";
 import { env } from "../env.server";
@@ -33,7 +34,13 @@ import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return withHttpErrors(() => billingOverview(db, session.shop));
+  return withHttpErrors(async () => {
+    return {
+      ...(await billingOverview(db, session.shop)),
+      // Banners are named by a code the server knows, never by text from the URL.
+      notice: noticeFrom(new URL(request.url).searchParams),
+    };
+  });
 };
 
 const INTENTS = {
@@ -121,16 +128,14 @@ const date = (iso: string) => new Date(iso).toLocaleDateString("en-US", { dateSt
 export default function BillingPage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const [search] = useSearchParams();
   const busy = useNavigation().state !== "idle";
-  const message = search.get("message");
 
   return (
     <Page title="Billing">
       <Layout>
-        {message && (
+        {data.notice && (
           <Layout.Section>
-            <Banner tone={search.get("tone") === "critical" ? "critical" : "success"}>{message}</Banner>
+            <Banner tone={data.notice.tone}>{data.notice.text}</Banner>
           </Layout.Section>
         )}
         {result && "error" in result && (

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { planNotice, topUpNotice } from "../billing/notices";
 import { readPurchase, readSubscription } from "../billing/shopify-billing.server";
 import { recordSubscription } from "../billing/subscriptions.server";
 import { grantTopUp } from "../billing/top-ups.server";
@@ -18,6 +19,7 @@ const CHARGE_ID = /^[1-9]\d{0,17}$/;
 /**
  * Where Shopify sends the store owner after the confirmation page. The query string only names the
  * charge: its status is read back from Shopify for this shop, so another shop's charge id finds nothing.
+ * The Billing page's banner is named by a code (app/billing/notices.ts), never by text in the URL.
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin, redirect } = await authenticate.admin(request);
@@ -29,22 +31,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       throw httpError(400, "Expected kind=plan or kind=top-up and a numeric charge_id");
     const shop = await requireShop(db, session.shop);
     const id = `gid://shopify/${GID[kind]}/${chargeId}`;
-    const back = (message: string, tone: "success" | "critical") =>
-      redirect(`/app/billing?${new URLSearchParams({ message, tone })}`);
+    const back = (notice: Record<string, string>) => redirect(`/app/billing?${new URLSearchParams(notice)}`);
 
     if (kind === "plan") {
       const subscription = await readSubscription(admin.graphql, id);
       if (!subscription) throw httpError(404, "No such charge");
       await recordSubscription(db, shop.id, subscription);
-      return subscription.status === "ACTIVE" || subscription.status === "ACCEPTED"
-        ? back(`${subscription.name} plan approved.`, "success")
-        : back(`${subscription.name} plan not approved (${subscription.status.toLowerCase()}).`, "critical");
+      return back(planNotice(subscription.name, subscription.status));
     }
     const purchase = await readPurchase(admin.graphql, id);
     if (!purchase) throw httpError(404, "No such charge");
     const result = await grantTopUp(db, shop.id, purchase);
-    return result.granted
-      ? back(`${result.pack.credits} credits added.`, "success")
-      : back(`${purchase.name} not bought (${purchase.status.toLowerCase()}).`, "critical");
+    return back(topUpNotice(purchase.name, result.granted, purchase.status));
   });
 };

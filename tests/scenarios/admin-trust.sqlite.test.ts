@@ -1,0 +1,3 @@
+import { adminTrustScenarios } from "./admin-trust-scenarios";
+
+adminTrustScenarios("sqlite");

@@ -1,13 +1,12 @@
 import type { Db } from "../db/connect.server";
 import { getBalance } from "../ledger/balance.server";
 import { PRICES } from "../ledger/prices";
-import { planForNextCycle } from "./cycle.server";
-import { recordInstall } from "./installation.server";
+import { ensureCurrentCycle, planForNextCycle } from "./cycle.server";
 import { planByKey, PLANS, TOP_UP_PACKS } from "./plans";
 
-/** Everything the Billing page shows, for one shop, in its current cycle. */
-export async function billingOverview(db: Db, domain: string, now = new Date()) {
-  const shop = await recordInstall(db, domain, now);
+/** Everything the Billing page shows, for one installed shop, in its current cycle. */
+export async function billingOverview(db: Db, shopId: string, now = new Date()) {
+  const shop = await ensureCurrentCycle(db, shopId, now);
   const [balance, entries] = await Promise.all([
     getBalance(db, shop.id, now),
     db.ledgerEntry.findMany({

@@ -110,3 +110,48 @@ export async function readWebhookCharge(
     return { shopGid: shop.id, value: { kind: "purchase", state: { id: chargeId, name, status, test } } };
   return { shopGid: shop.id, value: null };
 }
+
+/** What Shopify holds for the shop now: its active subscriptions and its 50 newest one-time purchases. */
+export interface InstallationBilling {
+  subscriptions: SubscriptionState[];
+  purchases: PurchaseState[];
+}
+
+/**
+ * The shop's billing as Shopify reports it, for catching up on lost webhooks and return visits
+ * (app/billing/reconcile.server.ts). `observedAt` is the read time, as for readSubscription.
+ */
+export async function readInstallationBilling(
+  graphql: AdminGraphql,
+  now = new Date(),
+): Promise<InstallationBilling> {
+  const { currentAppInstallation } = await query<{
+    currentAppInstallation: {
+      activeSubscriptions: {
+        id: string;
+        name: string;
+        status: string;
+        test: boolean;
+        currentPeriodEnd: string | null;
+      }[];
+      oneTimePurchases: { nodes: PurchaseState[] };
+    };
+  }>(
+    graphql,
+    `#graphql
+    query installationBilling {
+      currentAppInstallation {
+        activeSubscriptions { id name status test currentPeriodEnd }
+        oneTimePurchases(first: 50, sortKey: CREATED_AT, reverse: true) { nodes { id name status test } }
+      }
+    }`,
+  );
+  return {
+    subscriptions: currentAppInstallation.activeSubscriptions.map((s) => ({
+      ...s,
+      currentPeriodEnd: s.currentPeriodEnd ? new Date(s.currentPeriodEnd) : null,
+      observedAt: now,
+    })),
+    purchases: currentAppInstallation.oneTimePurchases.nodes,
+  };
+}

@@ -24,8 +24,10 @@ import {
   requestTopUp,
   returnUrl,
 } from "../billing/charges.server";
+import { recordInstall } from "../billing/installation.server";
 import { noticeFrom } from "../billing/notices";
 import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
+import { reconcileBillingIfDue } from "../billing/reconcile.server";
 import db from "../db.server";
 import { env } from "../env.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
@@ -33,10 +35,13 @@ import { requireFormData, requireShop } from "../http/require.server";
 import { authenticate } from "../shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
+  const { session, admin } = await authenticate.admin(request);
   return withHttpErrors(async () => {
+    const shop = await recordInstall(db, session.shop);
+    // Catches up on lost webhooks and skipped return visits (throttled; a Shopify failure only logs).
+    await reconcileBillingIfDue(db, shop, async () => admin.graphql);
     return {
-      ...(await billingOverview(db, session.shop)),
+      ...(await billingOverview(db, shop.id)),
       // Banners are named by a code the server knows, never by text from the URL.
       notice: noticeFrom(new URL(request.url).searchParams),
     };

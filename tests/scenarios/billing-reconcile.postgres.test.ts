@@ -1,0 +1,3 @@
+import { billingReconcileScenarios } from "./billing-reconcile-scenarios";
+
+billingReconcileScenarios("postgres");

@@ -14,7 +14,7 @@ const CONFIRMATION = {
   purchase: /\/store\/dev-store\/charges\/purchase\/\d+\/confirm$/,
 };
 // Where the app shows the Billing page after a return visit: the admin address follows the app's page.
-const BILLING_IN_ADMIN = /\/store\/dev-store\/apps\/dev-api-key\/app\/billing\?message=/;
+const BILLING_IN_ADMIN = /\/store\/dev-store\/apps\/dev-api-key\/app\/billing\?notice=/;
 
 const balance = () => app().getByText(/^\d+ credits$/);
 const banner = (text: string | RegExp) => app().locator(".Polaris-Banner").filter({ hasText: text });

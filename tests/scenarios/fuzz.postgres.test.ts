@@ -1,0 +1,3 @@
+import { fuzzScenarios } from "./fuzz";
+
+fuzzScenarios("postgres");

@@ -1,3 +1,4 @@
+import { BillingError, HttpMaxRetriesError, HttpThrottlingError } from "@shopify/shopify-api";
 import { describe, expect, test } from "vitest";
 import {
   IdempotencyConflict,
@@ -74,4 +75,23 @@ test("a bug is left to Remix's bare 500; a Response passes through as it is", as
   await expect(withHttpErrors(() => Promise.reject(new InsufficientCredits(3, 1)))).rejects.toMatchObject({
     status: 402,
   });
+});
+
+test("Shopify refusing a charge is a 422 with its reasons; Shopify not answering is a 503", async () => {
+  const refused = toHttpError(
+    new BillingError({
+      message: "Error while billing the store",
+      errorData: [{ field: ["test"], message: "Test charges are required on this store" }],
+    }),
+  );
+  expect(refused?.status).toBe(422);
+  expect(await refused?.json()).toEqual({
+    error: "Shopify refused this charge",
+    reasons: ["Test charges are required on this store"],
+  });
+  for (const error of [
+    new HttpThrottlingError({ message: "Throttled", code: 429, statusText: "Too Many Requests" }),
+    new HttpMaxRetriesError("Exceeded maximum retry count"),
+  ])
+    expect(toHttpError(error)?.status).toBe(503);
 });

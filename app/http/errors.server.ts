@@ -1,6 +1,12 @@
 // How the app's errors become HTTP answers, in one place. Bad input that a retry cannot fix gets a 4xx with
 // a sentence the store owner can read; only a fault that may pass (the database or Shopify not answering)
 // gets a 5xx. Bodies never carry stack traces, SQL or validation internals.
+import {
+  BillingError,
+  HttpMaxRetriesError,
+  HttpRequestError,
+  HttpRetriableError,
+} from "@shopify/shopify-api";
 import { LedgerError } from "../ledger/errors";
 
 /** The JSON error answer every route uses: `{ error: "<sentence>", ...details }`. */
@@ -70,7 +76,27 @@ export function toHttpError(error: unknown): Response | undefined {
   if (error instanceof LedgerError) return ledgerErrorResponse(error);
   if (isTransientDatabaseError(error))
     return unavailable("The app's database is busy; try again in a moment");
+  // Shopify refused the charge (its userErrors say why): asking again the same way gets the same answer.
+  if (error instanceof BillingError)
+    return httpError(422, "Shopify refused this charge", {
+      reasons: userErrorMessages(error.errorData),
+    });
+  // Shopify throttled, failed with a 5xx, or did not answer: a retry may get through.
+  if (
+    error instanceof HttpRetriableError ||
+    error instanceof HttpMaxRetriesError ||
+    error instanceof HttpRequestError
+  )
+    return unavailable("Shopify is not answering; try again in a moment");
   return undefined;
+}
+
+function userErrorMessages(data: unknown): string[] {
+  if (!Array.isArray(data)) return [];
+  return data
+    .map((item) => (item as { message?: unknown })?.message)
+    .filter((message): message is string => typeof message === "string")
+    .slice(0, 5);
 }
 
 /** Runs a route's work, throwing ledger and transient errors as their HTTP answers. */

@@ -22,7 +22,7 @@ import { createTestDb } from "./db";
 const ROOT = new URL("..", import.meta.url).pathname;
 
 // A browser's user agent: shopify-app-remix answers bots (undici's default user agent among them) with 410.
-const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
+export const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
 
 export const DEV_STORE = "dev-store.myshopify.com";
 export const NORMAL_STORE = "normal-store.myshopify.com";

@@ -2,6 +2,17 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { ActionFunction } from "@remix-run/node";
 
+/** Every topic the app subscribes to in shopify.app.toml, each with its route /webhooks/<topic>. */
+export const WEBHOOK_TOPICS = [
+  "app/uninstalled",
+  "app/scopes_update",
+  "app_subscriptions/update",
+  "app_purchases_one_time/update",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
+] as const;
+
 export interface Delivery {
   topic: string;
   shop: string;

@@ -6,9 +6,8 @@ import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import type { Engine } from "../../app/db/connect.server";
 import { hostParam, sessionToken } from "../../tools/shopify-emulator";
-import { startAppHarness, type AppHarness, type ThrownResponse } from "../app-harness";
+import { BROWSER, startAppHarness, type AppHarness, type ThrownResponse } from "../app-harness";
 
-const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
 const BILLING_PAGE = "routes/app.billing._index";
 
 /** What no production body may carry: stack frames, module paths, zod or Prisma internals. */

@@ -7,8 +7,6 @@ import type { Engine } from "../../app/db/connect.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
 import { startAppHarness, type AppHarness } from "../app-harness";
 
-const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
-
 export function firstRequestScenarios(engine: Engine) {
   describe(`a new shop's first requests on ${engine}`, () => {
     let h: AppHarness;
@@ -16,19 +14,6 @@ export function firstRequestScenarios(engine: Engine) {
       h = await startAppHarness(engine);
     });
     afterAll(() => h?.close());
-
-    /** The admin loading an app page in its iframe: a document request with a fresh session token. */
-    function documentLoad(shop: string, path: string) {
-      const query = new URLSearchParams({
-        embedded: "1",
-        shop,
-        host: Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`).toString(
-          "base64url",
-        ),
-        id_token: h.emulator.sessionToken(shop),
-      });
-      return fetch(`${h.appUrl}${path}?${query}`, { headers: { "User-Agent": BROWSER } });
-    }
 
     test.each([1, 2, 3])(
       "64 concurrent first requests to the Billing and home pages grant one allowance of 10 (shop %i)",
@@ -38,7 +23,7 @@ export function firstRequestScenarios(engine: Engine) {
         const requests = Array.from({ length: 64 }, (_, i) => {
           const path = i % 2 ? "/app/billing" : "/app";
           // Document loads and the client's single-fetch data requests, mixed.
-          return i % 4 < 2 ? documentLoad(shop, path) : h.appFetch(shop, `${path}.data`);
+          return i % 4 < 2 ? h.openDocument(shop, path) : h.appFetch(shop, `${path}.data`);
         });
         const statuses = (await Promise.all(requests)).map((response) => response.status);
         expect(statuses.filter((status) => status >= 500)).toEqual([]);

@@ -7,19 +7,11 @@ import { createHmac, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Engine } from "../../app/db/connect.server";
 import { startAppHarness, type AppHarness } from "../app-harness";
+import { WEBHOOK_TOPICS } from "../shopify-webhook";
 
 // Must equal app/shopify.server.ts's apiVersion (only its presence is checked).
 const API_VERSION = "2026-07";
-const TOPICS = [
-  "app/uninstalled",
-  "app/scopes_update",
-  "app_subscriptions/update",
-  "app_purchases_one_time/update",
-  "customers/data_request",
-  "customers/redact",
-  "shop/redact",
-] as const;
-type Topic = (typeof TOPICS)[number];
+type Topic = (typeof WEBHOOK_TOPICS)[number];
 
 interface Post {
   /** The route: /webhooks/<route>. */
@@ -426,7 +418,7 @@ export function webhookTrustScenarios(engine: Engine) {
     });
 
     describe("bad input on every route", () => {
-      test.each(TOPICS)(
+      test.each(WEBHOOK_TOPICS)(
         "%s: not JSON, not an object, no fields or no shop domain is a 400 with a short message; a bad signature is a 401",
         async (route) => {
           const alice = await installedStore();

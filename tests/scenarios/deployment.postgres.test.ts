@@ -1,0 +1,3 @@
+import { deploymentScenarios } from "./deployment-scenarios";
+
+deploymentScenarios("postgres");

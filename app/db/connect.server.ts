@@ -1,5 +1,5 @@
 import { PrismaClient as PostgresClient } from "@prisma-generated/postgres";
-import { Prisma, PrismaClient as SqliteClient } from "@prisma-generated/sqlite";
+import { PrismaClient as SqliteClient } from "@prisma-generated/sqlite";
 import { SharedPostgresAdapter } from "./postgres-driver.server";
 import { SharedSqliteAdapter } from "./sqlite-driver.server";
 import type { MoneyDriver } from "./transaction-script";
@@ -9,7 +9,6 @@ import type { MoneyDriver } from "./transaction-script";
  * one shape; the SQLite client's types name it for the whole app.
  */
 export type Db = SqliteClient;
-export type Tx = Prisma.TransactionClient;
 export type Engine = "sqlite" | "postgres";
 
 export function engineOf(url: string): Engine {

@@ -51,25 +51,17 @@ function postgresDriver(pool: () => Promise<pg.Pool>): MoneyDriver {
     }
     return statement;
   };
-  let statements = 0;
-  const send = async (client: pg.PoolClient, { sql, params }: Statement) => {
-    statements += 1;
-    return (await client.query({ ...prepared(sql), values: params.map(toPostgres) })).rows;
-  };
+  const send = async (client: pg.PoolClient, { sql, params }: Statement) =>
+    (await client.query({ ...prepared(sql), values: params.map(toPostgres) })).rows;
 
   return {
-    get statements() {
-      return statements;
-    },
     async transaction<T>(script: () => Script<T>): Promise<T> {
       const client = await (await pool()).connect();
       try {
-        statements += 1;
         await client.query("BEGIN");
         const steps = script();
         let step = steps.next();
         while (!step.done) step = steps.next(await send(client, step.value));
-        statements += 1;
         await client.query("COMMIT");
         client.release();
         return step.value;

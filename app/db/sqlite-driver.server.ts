@@ -41,7 +41,6 @@ function sqliteDriver(current: () => Connection | undefined, connect: () => Prom
   // Per connection: its prepared statements (the adapter prepares every statement anew) and one
   // transaction function, built once because better-sqlite3 builds a wrapper on every db.transaction().
   const runners = new WeakMap<Connection, (script: () => Script<unknown>) => unknown>();
-  let statements = 0;
 
   function execute(
     db: Connection,
@@ -55,7 +54,6 @@ function sqliteDriver(current: () => Connection | undefined, connect: () => Prom
       if (statement.reader) statement.safeIntegers(false);
       cache.set(sql, statement);
     }
-    statements += 1;
     const args = params.map(toSqlite);
     if (statement.reader) return statement.all(args) as Row[];
     statement.run(args);
@@ -79,9 +77,6 @@ function sqliteDriver(current: () => Connection | undefined, connect: () => Prom
   }
 
   return {
-    get statements() {
-      return statements;
-    },
     async transaction<T>(script: () => Script<T>): Promise<T> {
       let db = current();
       if (!db) {
@@ -91,7 +86,6 @@ function sqliteDriver(current: () => Connection | undefined, connect: () => Prom
       }
       // A Prisma transaction is open on this connection between its awaits: let it finish first.
       while (db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
-      statements += 2;
       return runnerOf(db)(script) as T;
     },
   };

@@ -19,8 +19,6 @@ export interface MoneyDriver {
    * on PostgreSQL. A throw rolls everything back and reaches the caller unchanged.
    */
   transaction<T>(script: () => Script<T>): Promise<T>;
-  /** Statements sent so far, BEGIN and COMMIT included: what the bench counts per operation. */
-  readonly statements: number;
 }
 
 /** One statement of a script: `const rows = yield* query<R>(sql, …params)`. */

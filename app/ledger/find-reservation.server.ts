@@ -1,4 +1,4 @@
-import type { Reservation, ReservationAllocation } from "@prisma-generated/sqlite";
+import type { Reservation } from "@prisma-generated/sqlite";
 import { query, type Script } from "../db/transaction-script";
 import { ReservationNotFound } from "./errors";
 import { RESERVATION_COLUMNS, toReservation } from "./rows";
@@ -9,8 +9,6 @@ export interface ReservationRef {
   /** The key the reservation was made with. */
   idempotencyKey: string;
 }
-
-export type ReservationWithAllocations = Reservation & { allocations: ReservationAllocation[] };
 
 /** Reads a reservation of this shop only: another shop's key is simply not found. */
 export function* selectReservation(shopId: string, idempotencyKey: string): Script<Reservation | undefined> {
@@ -23,21 +21,16 @@ export function* selectReservation(shopId: string, idempotencyKey: string): Scri
 }
 
 /**
- * The reservation with the grants it drew from, for a capture or release that found it not pending. A
- * missing shop is reported as such before a missing key.
+ * The reservation, for a capture or release that found it not pending. A missing shop is reported as such
+ * before a missing key.
  */
-export function* findReservation(ref: ReservationRef): Script<ReservationWithAllocations> {
+export function* findReservation(ref: ReservationRef): Script<Reservation> {
   const reservation = yield* selectReservation(ref.shopId, ref.idempotencyKey);
   if (!reservation) {
     yield* lockShop(ref.shopId);
     throw new ReservationNotFound(ref.idempotencyKey);
   }
-  const allocations = yield* query<ReservationAllocation>(
-    `SELECT "reservationId", "grantId", "credits" FROM "ReservationAllocation"
-      WHERE "reservationId" = ? ORDER BY "grantId"`,
-    reservation.id,
-  );
-  return { ...reservation, allocations };
+  return reservation;
 }
 
 /**

@@ -21,7 +21,7 @@ function writePostgresSchema() {
   writeFileSync(join(root, ENGINES.postgres.schema), postgresSchemaFrom(sqlite));
 }
 
-// The CLI insists on a schema-engine path even for commands that never start it (NOTES.md).
+// The CLI insists on a schema-engine path even for commands that never start it (docs/platform-notes.md).
 function prismaCli(args, options = {}) {
   const standIn = join(mkdtempSync(join(tmpdir(), "prisma-")), "schema-engine");
   writeFileSync(standIn, "#!/bin/sh\nexit 1\n", { mode: 0o755 });

@@ -159,5 +159,55 @@ export function deploymentScenarios(engine: Engine) {
         expect(overHttp.has("strict-transport-security")).toBe(false);
       });
     });
+
+    describe("/healthz", () => {
+      // Uptime monitors, load balancers and curl: shopify-app-remix answers bots 410 on authenticated routes.
+      const MONITORS = [
+        BROWSER,
+        "UptimeRobot/2.0; http://www.uptimerobot.com/",
+        "curl/8.5.0",
+        "kube-probe/1.30",
+        "",
+      ];
+
+      test.each(MONITORS)("answers 200 ok to %j, unauthenticated and uncached", async (userAgent) => {
+        const response = await get("/healthz", { "User-Agent": userAgent });
+        expect(response.status).toBe(200);
+        expect(response.headers.get("cache-control")).toBe("no-store");
+        expect(await response.json()).toEqual({ status: "ok" });
+      });
+
+      test("a HEAD request gets the status without a body", async () => {
+        const response = await fetch(`${h.appUrl}/healthz`, { method: "HEAD" });
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe("");
+      });
+
+      test("answers 503 with the reason while a migration this build expects is not applied", async () => {
+        const [newest] = await h.db.$queryRawUnsafe<{ id: string; migration_name: string }[]>(
+          `SELECT id, migration_name FROM "_prisma_migrations" ORDER BY migration_name DESC LIMIT 1`,
+        );
+        // Marked rolled back: as if the newest migration had never been applied to this database.
+        await h.db.$executeRawUnsafe(
+          `UPDATE "_prisma_migrations" SET rolled_back_at = CURRENT_TIMESTAMP WHERE id = '${newest!.id}'`,
+        );
+        try {
+          const response = await get("/healthz", { "User-Agent": "UptimeRobot/2.0" });
+          expect(response.status).toBe(503);
+          const body = await response.text();
+          expect(JSON.parse(body)).toEqual({
+            status: "error",
+            reason: expect.stringContaining(`migrations pending (first: ${newest!.migration_name})`),
+          });
+          // Nothing about where the database is.
+          expect(body).not.toMatch(/file:|postgres|127\.0\.0\.1|\/tmp\//);
+        } finally {
+          await h.db.$executeRawUnsafe(
+            `UPDATE "_prisma_migrations" SET rolled_back_at = NULL WHERE id = '${newest!.id}'`,
+          );
+        }
+        expect((await get("/healthz")).status).toBe(200);
+      });
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, test, vi } from "vitest";
 
@@ -12,12 +13,96 @@ const VALID = {
   SCOPES: "write_content",
 };
 
+const APP_TOML = readFileSync(new URL("../shopify.app.toml", import.meta.url), "utf8");
+
 let parseEnv: typeof import("./env.server").parseEnv;
+let tomlScopes: typeof import("./env.server").tomlScopes;
 beforeAll(async () => {
   // The module validates process.env when imported; give it a valid one.
   vi.stubEnv("DATABASE_URL", VALID.DATABASE_URL);
-  ({ parseEnv } = await import("./env.server"));
+  ({ parseEnv, tomlScopes } = await import("./env.server"));
   vi.unstubAllEnvs();
+});
+
+/** The one line parseEnv answers, or "ok". */
+const verdict = (source: Record<string, string | undefined>, appToml?: string) => {
+  const parsed = parseEnv(source, { appToml });
+  return parsed.ok ? "ok" : parsed.message;
+};
+
+describe("NODE_ENV", () => {
+  test("any value starts; values other than development and test are held to the production rules", () => {
+    // Remix's request handler runs an unknown NODE_ENV as production; so does the app.
+    for (const NODE_ENV of ["staging", "production", "preview"]) {
+      const parsed = parseEnv({ ...VALID, NODE_ENV });
+      expect(parsed).toMatchObject({ ok: true, env: { NODE_ENV, production: true } });
+      expect(verdict({ ...VALID, NODE_ENV, APP_BRIDGE_URL: "https://cdn.example.com/a.js" })).toMatch(
+        /APP_BRIDGE_URL: must not be set in production/,
+      );
+    }
+    for (const NODE_ENV of ["development", "test", undefined])
+      expect(parseEnv({ ...VALID, NODE_ENV })).toMatchObject({ ok: true, env: { production: false } });
+  });
+});
+
+describe("SHOPIFY_APP_URL", () => {
+  test("http:// is refused in production, with the reason", () => {
+    expect(verdict({ ...VALID, NODE_ENV: "production", SHOPIFY_APP_URL: "http://app.example.com" })).toBe(
+      "Invalid environment: SHOPIFY_APP_URL: must be https:// in production (http:// only outside production)",
+    );
+    expect(verdict({ ...VALID, NODE_ENV: "staging", SHOPIFY_APP_URL: "http://localhost:3000" })).toMatch(
+      /SHOPIFY_APP_URL: must be https:\/\//,
+    );
+  });
+
+  test("http:// is allowed outside production (localhost, the emulator, the test harness)", () => {
+    for (const NODE_ENV of ["development", "test"])
+      for (const SHOPIFY_APP_URL of ["http://localhost:3000", "http://127.0.0.1:41234"])
+        expect(verdict({ ...VALID, NODE_ENV, SHOPIFY_APP_URL })).toBe("ok");
+  });
+
+  test("in development, shopify app dev's HOST stands in when SHOPIFY_APP_URL is unset", () => {
+    const tunnel = "https://words-words.trycloudflare.com";
+    const dev = { ...VALID, NODE_ENV: "development", SHOPIFY_APP_URL: undefined, HOST: tunnel };
+    expect(parseEnv(dev)).toMatchObject({ ok: true, env: { SHOPIFY_APP_URL: tunnel } });
+    expect(verdict({ ...dev, NODE_ENV: "production" })).toMatch(/SHOPIFY_APP_URL: Required/);
+    expect(verdict({ ...dev, HOST: "0.0.0.0" })).toMatch(/SHOPIFY_APP_URL: Required/);
+  });
+});
+
+describe("DATABASE_URL", () => {
+  test("defaults to the SQLite dev database in development only, as npm run db:migrate does", () => {
+    const unset = { ...VALID, DATABASE_URL: undefined };
+    expect(parseEnv({ ...unset, NODE_ENV: "development" })).toMatchObject({
+      ok: true,
+      env: { DATABASE_URL: "file:./prisma/dev.db" },
+    });
+    expect(verdict({ ...unset, NODE_ENV: "production" })).toBe("Invalid environment: DATABASE_URL: Required");
+    expect(verdict({ ...unset, NODE_ENV: "test" })).toBe("Invalid environment: DATABASE_URL: Required");
+  });
+});
+
+describe("SCOPES against shopify.app.toml", () => {
+  test("the repository's toml declares write_content", () => {
+    expect(tomlScopes(APP_TOML)).toEqual(["write_content"]);
+  });
+
+  test("equal sets pass, whatever the order and spacing", () => {
+    const toml =
+      '[access_scopes]\n# comment\nscopes = "write_content,read_products"\n\n[auth]\nscopes = "x"\n';
+    expect(verdict({ ...VALID, SCOPES: "read_products, write_content" }, toml)).toBe("ok");
+  });
+
+  test("different scopes are refused, naming both lists", () => {
+    expect(verdict({ ...VALID, SCOPES: "write_content,read_products" }, APP_TOML)).toBe(
+      'Invalid environment: SCOPES: "read_products,write_content" differs from shopify.app.toml\'s access_scopes "write_content"',
+    );
+  });
+
+  test("no toml, or a toml without access_scopes, checks nothing", () => {
+    expect(verdict({ ...VALID, SCOPES: "anything" })).toBe("ok");
+    expect(verdict({ ...VALID, SCOPES: "anything" }, "[auth]\nredirect_urls = []\n")).toBe("ok");
+  });
 });
 
 describe("APP_BRIDGE_URL", () => {
@@ -79,5 +164,23 @@ describe("at boot", () => {
 
   test("a production start without it boots", async () => {
     expect(await boot({ ...VALID, NODE_ENV: "production" })).toEqual({ code: 0, stderr: "" });
+  });
+
+  test("NODE_ENV=staging boots", async () => {
+    expect(await boot({ ...VALID, NODE_ENV: "staging" })).toEqual({ code: 0, stderr: "" });
+  });
+
+  test("every problem at once is one line: no ZodError, no stack", async () => {
+    const { code, stderr } = await boot({
+      ...VALID,
+      NODE_ENV: "production",
+      SHOPIFY_APP_URL: "http://app.example.com",
+      SCOPES: "read_products",
+    });
+    expect(code).toBe(1);
+    expect(stderr.trimEnd().split("\n")).toEqual([
+      "Invalid environment: SHOPIFY_APP_URL: must be https:// in production (http:// only outside production); " +
+        'SCOPES: "read_products" differs from shopify.app.toml\'s access_scopes "write_content"',
+    ]);
   });
 });

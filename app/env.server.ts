@@ -1,9 +1,39 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { z } from "zod";
+
+/** Where `npm run db:migrate` (scripts/prisma.mjs) and `npm run dev` put the SQLite database by default. */
+export const DEV_DATABASE_URL = "file:./prisma/dev.db";
+
+/**
+ * Remix's request handler runs any NODE_ENV other than `development` and `test` as production (remix-serve
+ * passes it as the server mode, and an unknown mode is production), so the app does the same: `staging`
+ * starts, under the production rules.
+ */
+export const isProduction = (nodeEnv: string) => nodeEnv !== "development" && nodeEnv !== "test";
+
+/** A scope list as a set: comma-separated, whitespace ignored, order-insensitive. */
+const scopeSet = (scopes: string) =>
+  [
+    ...new Set(
+      scopes
+        .split(",")
+        .map((scope) => scope.trim())
+        .filter(Boolean),
+    ),
+  ].sort();
+
+/** `access_scopes.scopes` from shopify.app.toml's text, or undefined when it declares none. */
+export function tomlScopes(toml: string): string[] | undefined {
+  const section = /^\s*\[access_scopes\][^\n]*\n((?:(?!^\s*\[).*(?:\n|$))*)/m.exec(toml)?.[1];
+  const scopes = section && /^\s*scopes\s*=\s*"([^"]*)"/m.exec(section)?.[1];
+  return scopes === undefined || scopes === null || scopes === "" ? undefined : scopeSet(scopes);
+}
 
 // Validated once at boot: a missing setting fails start-up with its name, never a silent "" at run time.
 const schema = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    NODE_ENV: z.string().min(1).default("development"),
     DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, "file:… (SQLite) or postgresql://…"),
     SHOPIFY_API_KEY: z.string().min(1),
     SHOPIFY_API_SECRET: z.string().min(1),
@@ -20,29 +50,61 @@ const schema = z
     // Where the browser loads App Bridge from; unset means Shopify's CDN (NOTES.md: offline emulator).
     APP_BRIDGE_URL: z.string().url().optional(),
   })
-  .superRefine((env, ctx) => {
-    // The merchant's browser runs whatever script this names inside the Shopify Admin: in production only
-    // Shopify's own CDN may serve it (shopify-app-remix's node adapter reads the variable too).
-    if (env.NODE_ENV === "production" && env.APP_BRIDGE_URL !== undefined)
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        path: ["APP_BRIDGE_URL"],
-        message: "must not be set in production (App Bridge loads from Shopify's CDN)",
-      });
-  });
+  .transform((env) => ({ ...env, production: isProduction(env.NODE_ENV) }));
 
 export type Env = z.infer<typeof schema>;
 
-/** The settings, or one line naming every setting that is wrong and why. */
-export function parseEnv(source: Record<string, string | undefined>) {
-  const result = schema.safeParse(source);
-  if (result.success) return { ok: true as const, env: result.data };
-  const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
+/** Rules between settings, and against shopify.app.toml: each problem as `NAME: what is wrong`. */
+function crossChecks(env: Env, appScopes: string[] | undefined) {
+  const problems: string[] = [];
+  // The merchant's browser runs whatever script this names inside the Shopify Admin: in production only
+  // Shopify's own CDN may serve it (shopify-app-remix's node adapter reads the variable too).
+  if (env.production && env.APP_BRIDGE_URL !== undefined)
+    problems.push("APP_BRIDGE_URL: must not be set in production (App Bridge loads from Shopify's CDN)");
+  // Session tokens, billing return URLs and webhooks travel to this URL; Shopify requires https for it.
+  if (env.production && new URL(env.SHOPIFY_APP_URL).protocol !== "https:")
+    problems.push("SHOPIFY_APP_URL: must be https:// in production (http:// only outside production)");
+  // Shopify installs the app with the toml's scopes (managed installation); other SCOPES would make every
+  // token exchange ask for scopes the shop never granted.
+  if (appScopes && scopeSet(env.SCOPES).join(",") !== appScopes.join(","))
+    problems.push(
+      `SCOPES: "${scopeSet(env.SCOPES).join(",")}" differs from shopify.app.toml's access_scopes "${appScopes.join(",")}"`,
+    );
+  return problems;
+}
+
+/**
+ * Development conveniences, as `shopify app dev` starts the app (shopify.web.toml): it passes no
+ * DATABASE_URL, so the SQLite dev database (scripts/prisma.mjs's default) is used, and it names the
+ * tunnel in HOST when it sets no SHOPIFY_APP_URL. Never in production.
+ */
+function withDevelopmentDefaults(source: Record<string, string | undefined>) {
+  if ((source.NODE_ENV ?? "development") !== "development") return source;
+  const host = source.HOST && /^https?:\/\//.test(source.HOST) ? source.HOST : undefined;
+  return {
+    ...source,
+    DATABASE_URL: source.DATABASE_URL || DEV_DATABASE_URL,
+    SHOPIFY_APP_URL: source.SHOPIFY_APP_URL || host,
+  };
+}
+
+/**
+ * The settings, or one line naming every setting that is wrong and why. `appToml` is shopify.app.toml's
+ * text, when the file is there: SCOPES must then equal its access_scopes.
+ */
+export function parseEnv(source: Record<string, string | undefined>, { appToml }: { appToml?: string } = {}) {
+  const result = schema.safeParse(withDevelopmentDefaults(source));
+  const problems = result.success
+    ? crossChecks(result.data, appToml === undefined ? undefined : tomlScopes(appToml))
+    : result.error.issues.map((issue) => `${issue.path.join(".") || "env"}: ${issue.message}`);
+  if (result.success && problems.length === 0) return { ok: true as const, env: result.data };
   return { ok: false as const, message: `Invalid environment: ${problems.join("; ")}` };
 }
 
 function loadEnv(): Env {
-  const parsed = parseEnv(process.env);
+  const tomlPath = join(process.cwd(), "shopify.app.toml");
+  const appToml = existsSync(tomlPath) ? readFileSync(tomlPath, "utf8") : undefined;
+  const parsed = parseEnv(process.env, { appToml });
   if (parsed.ok) return parsed.env;
   // One readable line and a failed start, rather than a stack trace of zod internals.
   console.error(parsed.message);

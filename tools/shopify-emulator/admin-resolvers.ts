@@ -72,11 +72,11 @@ function lineItemInput(value: unknown): PricingDetails {
   if (plan.appRecurringPricingDetails && plan.appUsagePricingDetails)
     invalid("A plan has either recurring or usage pricing details");
   if (plan.appRecurringPricingDetails) {
+    // planHandle is an output field of AppRecurringPricing only (shopify.dev AppRecurringPricingInput).
     const details = inputObject(plan.appRecurringPricingDetails, "AppRecurringPricingInput", [
       "price",
       "interval",
       "discount",
-      "planHandle",
     ]);
     const price = moneyInput(details.price, "price");
     let discount = null;
@@ -100,10 +100,10 @@ function lineItemInput(value: unknown): PricingDetails {
     return { kind: "recurring", price, interval, discount };
   }
   if (plan.appUsagePricingDetails) {
+    // Only cappedAmount and terms (shopify.dev AppUsagePricingInput); usage is billed every 30 days.
     const details = inputObject(plan.appUsagePricingDetails, "AppUsagePricingInput", [
       "terms",
       "cappedAmount",
-      "interval",
     ]);
     const cappedAmount = moneyInput(details.cappedAmount, "cappedAmount");
     return {
@@ -378,7 +378,7 @@ export class AdminResolvers {
       name: s.name,
       email: s.email,
       myshopifyDomain: s.domain,
-      url: `https://${s.domain}`,
+      url: `https://${s.primaryDomain}`,
       currencyCode: s.currencyCode,
       ianaTimezone: "Etc/UTC",
       plan: {

@@ -4,6 +4,9 @@
 import { checkSchema, type Schema, type TypeDef } from "./gql-executor";
 
 const PAGE_ARGS = ["first", "after", "last", "before", "reverse", "sortKey", "query"] as const;
+// AppInstallation's billing connections take no `query` (their sort keys lost RELEVANCE after 2025-01:
+// shopify.dev admin-graphql AppSubscriptionSortKeys, AppTransactionSortKeys).
+const BILLING_PAGE_ARGS = ["first", "after", "last", "before", "reverse", "sortKey"] as const;
 
 function connection(node: string): Record<string, TypeDef> {
   return {
@@ -73,8 +76,8 @@ export const adminSchema: Schema = {
         launchUrl: "URL!",
         accessScopes: "[AccessScope!]!",
         activeSubscriptions: "[AppSubscription!]!",
-        allSubscriptions: { type: "AppSubscriptionConnection!", args: PAGE_ARGS },
-        oneTimePurchases: { type: "AppPurchaseOneTimeConnection!", args: PAGE_ARGS },
+        allSubscriptions: { type: "AppSubscriptionConnection!", args: BILLING_PAGE_ARGS },
+        oneTimePurchases: { type: "AppPurchaseOneTimeConnection!", args: BILLING_PAGE_ARGS },
       },
     },
     AccessScope: { fields: { handle: "String!", description: "String!" } },

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { DAY_MS } from "./state";
+import { appWebhookApiVersion } from "./webhooks";
+import { DAY_MS, DEFERRED_APPROVALS } from "./state";
 import { CREATE_SUBSCRIPTION, DEV_STORE, NORMAL_STORE, setUpEmulator } from "./test-setup";
 
 const START = new Date("2026-01-10T12:00:00Z");
@@ -73,7 +74,8 @@ describe("subscription approval", () => {
       topic: "app_subscriptions/update",
       shop: DEV_STORE,
       hmacValid: true,
-      apiVersion: "2025-10",
+      // The version the app subscribed with: this repository's shopify.app.toml.
+      apiVersion: appWebhookApiVersion(),
       webhookId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
@@ -95,7 +97,7 @@ describe("subscription approval", () => {
     expect(env.emulator.webhooks.deliveries()[0]).toMatchObject({ status: 200, forged: false });
   });
 
-  it("declines: status DECLINED, redirect back with charge_id, webhook sent, and the page no longer offers buttons", async () => {
+  it("declines: status DECLINED, the store owner goes to the admin's Apps page (not returnUrl), webhook sent, and the page no longer offers buttons", async () => {
     const created = await createSubscription();
     const id = numericId(created.appSubscription.id);
     const decline = await fetch(created.confirmationUrl.replace(/confirm$/, "decline"), {
@@ -103,7 +105,9 @@ describe("subscription approval", () => {
       redirect: "manual",
     });
     expect(decline.status).toBe(302);
-    expect(new URL(decline.headers.get("location")!).searchParams.get("charge_id")).toBe(String(id));
+    const location = new URL(decline.headers.get("location")!);
+    expect(location.toString()).toBe(`${env.emulator.url}/store/dev-store/settings/apps`);
+    expect((await fetch(location)).status).toBe(200);
     expect(env.emulator.charge(id).status).toBe("DECLINED");
     const page = await (await fetch(created.confirmationUrl)).text();
     expect(page).not.toContain("<form");
@@ -131,13 +135,39 @@ describe("subscription approval", () => {
     expect(() => env.emulator.approveCharge(id)).toThrow(/EXPIRED/);
   });
 
-  it("rejects a real (test:false) charge on a development store with a userError", async () => {
+  it("creates a real (test:false) charge on a development store, whose page offers an upgrade instead of Approve", async () => {
     const created = await createSubscription({ test: false });
-    expect(created.appSubscription).toBeNull();
-    expect(created.confirmationUrl).toBeNull();
-    expect(created.userErrors).toEqual([
-      { field: ["test"], message: expect.stringMatching(/development store/) },
-    ]);
+    expect(created.userErrors).toEqual([]);
+    expect(created.appSubscription).toMatchObject({ status: "PENDING", test: false });
+    const page = await (await fetch(created.confirmationUrl)).text();
+    expect(page).toContain("upgrade your plan");
+    expect(page).not.toContain("/approve");
+    const approve = await fetch(created.confirmationUrl.replace(/confirm$/, "approve"), {
+      method: "POST",
+      redirect: "manual",
+    });
+    expect(approve.status).toBe(402);
+    expect(() => env.emulator.approveCharge(created.appSubscription.id)).toThrow(/upgrade/);
+    expect(env.emulator.charge(created.appSubscription.id).status).toBe("PENDING");
+  });
+
+  it("makes every charge on a reviewer's staff store a test charge, whatever test says", async () => {
+    env.emulator.addShop({ domain: "review.myshopify.com", partnerDevelopment: false, staffReview: true });
+    const reviewToken = env.emulator.grantOfflineToken("review.myshopify.com");
+    const created = await createSubscription({ test: false }, "review.myshopify.com", reviewToken);
+    expect(created.appSubscription).toMatchObject({ status: "PENDING", test: true });
+    env.emulator.approveCharge(created.appSubscription.id);
+    const purchase = await env.gql(
+      "review.myshopify.com",
+      reviewToken,
+      `mutation { appPurchaseOneTimeCreate(name: "100 credits", price: { amount: 5, currencyCode: USD }, returnUrl: "${RETURN_URL}", test: false) {
+        appPurchaseOneTime { test } userErrors { message } } }`,
+    );
+    expect(purchase.body.data.appPurchaseOneTimeCreate).toEqual({
+      appPurchaseOneTime: { test: true },
+      userErrors: [],
+    });
+    expect(env.emulator.charge(created.appSubscription.id)).toMatchObject({ status: "ACTIVE", test: true });
   });
 
   it("lets a normal store create a real charge", async () => {
@@ -174,7 +204,61 @@ describe("replacement and lifecycle", () => {
     expect(statuses).toEqual(["Basic:ACTIVE", "Basic:CANCELLED", "Pro:ACTIVE"]);
   });
 
-  it("keeps the old subscription until its period ends with APPLY_ON_NEXT_BILLING_CYCLE, then switches", async () => {
+  it.each(DEFERRED_APPROVALS)(
+    "APPLY_ON_NEXT_BILLING_CYCLE as %s: the old plan runs until the next cycle (or not), then the new one is the only ACTIVE",
+    async (variant) => {
+      env.emulator.setDeferredApproval(DEV_STORE, variant);
+      const pro = await createSubscription({ name: "Pro", amount: "19.00" });
+      env.emulator.approveCharge(pro.appSubscription.id);
+      const basic = await createSubscription({
+        name: "Basic",
+        amount: "9.00",
+        behavior: "APPLY_ON_NEXT_BILLING_CYCLE",
+      });
+      const { redirectUrl } = env.emulator.approveCharge(basic.appSubscription.id);
+      expect(new URL(redirectUrl).searchParams.get("charge_id")).toBe(
+        String(numericId(basic.appSubscription.id)),
+      );
+      const statuses = () =>
+        [pro, basic].map((c) => env.emulator.charge(c.appSubscription.id).status).join(" ");
+      expect(statuses()).toBe(
+        {
+          "pending-until-cycle": "ACTIVE PENDING",
+          "cancel-old-activate-new-at-once": "CANCELLED ACTIVE",
+          accepted: "ACTIVE ACCEPTED",
+        }[variant],
+      );
+      // Approved: no longer answerable, and not expired by the approval timeout.
+      expect(() => env.emulator.approveCharge(basic.appSubscription.id)).toThrow();
+      expect(env.emulator.advanceTime(3 * DAY_MS).expired).toEqual([]);
+
+      env.emulator.advanceTime(27 * DAY_MS);
+      expect(statuses()).toBe("CANCELLED ACTIVE");
+      const active = await env.gql(
+        DEV_STORE,
+        token,
+        "{ currentAppInstallation { activeSubscriptions { name status } } }",
+      );
+      expect(active.body.data.currentAppInstallation.activeSubscriptions).toEqual([
+        { name: "Basic", status: "ACTIVE" },
+      ]);
+      await env.emulator.webhooks.idle();
+      const sent = env.receiver.received.map((h) => {
+        const sub = (h.payload as { app_subscription: { name: string; status: string } }).app_subscription;
+        return `${sub.name}:${sub.status}`;
+      });
+      expect(sent).toEqual(
+        {
+          // Nothing changes on approval, so nothing is sent until the switch.
+          "pending-until-cycle": ["Pro:ACTIVE", "Pro:CANCELLED", "Basic:ACTIVE"],
+          "cancel-old-activate-new-at-once": ["Pro:ACTIVE", "Pro:CANCELLED", "Basic:ACTIVE"],
+          accepted: ["Pro:ACTIVE", "Basic:ACCEPTED", "Pro:CANCELLED", "Basic:ACTIVE"],
+        }[variant],
+      );
+    },
+  );
+
+  it("cancels an approved subscription waiting for the next cycle, which then never starts", async () => {
     const pro = await createSubscription({ name: "Pro", amount: "19.00" });
     env.emulator.approveCharge(pro.appSubscription.id);
     const basic = await createSubscription({
@@ -183,28 +267,77 @@ describe("replacement and lifecycle", () => {
       behavior: "APPLY_ON_NEXT_BILLING_CYCLE",
     });
     env.emulator.approveCharge(basic.appSubscription.id);
-    expect(env.emulator.charge(pro.appSubscription.id).status).toBe("ACTIVE");
-    expect(env.emulator.charge(basic.appSubscription.id).status).toBe("ACCEPTED");
-
-    const step = env.emulator.advanceTime(30 * DAY_MS);
-    expect(step.renewed.map((s) => s.name)).toEqual(["Basic"]);
-    expect(env.emulator.charge(pro.appSubscription.id).status).toBe("CANCELLED");
-    const basicNow = env.emulator.shop(DEV_STORE).activeSubscription();
-    expect(basicNow?.name).toBe("Basic");
-    expect(basicNow?.currentPeriodEnd?.getTime()).toBe(START.getTime() + 60 * DAY_MS);
+    const cancel = `mutation C($id: ID!) { appSubscriptionCancel(id: $id) { appSubscription { status } userErrors { message } } }`;
+    for (const id of [basic.appSubscription.id, pro.appSubscription.id])
+      expect((await env.gql(DEV_STORE, token, cancel, { id })).body.data.appSubscriptionCancel).toEqual({
+        appSubscription: { status: "CANCELLED" },
+        userErrors: [],
+      });
+    env.emulator.advanceTime(31 * DAY_MS);
+    expect(env.emulator.shop(DEV_STORE).activeSubscription()).toBeUndefined();
   });
 
-  it("defers a cheaper plan under STANDARD but applies an upgrade at once", async () => {
-    const pro = await createSubscription({ name: "Pro", amount: "19.00" });
-    env.emulator.approveCharge(pro.appSubscription.id);
-    const basic = await createSubscription({ name: "Basic", amount: "9.00", behavior: "STANDARD" });
-    env.emulator.approveCharge(basic.appSubscription.id);
-    expect(env.emulator.charge(basic.appSubscription.id).status).toBe("ACCEPTED");
-    const max = await createSubscription({ name: "Max", amount: "49.00" });
-    env.emulator.approveCharge(max.appSubscription.id);
-    expect(env.emulator.charge(pro.appSubscription.id).status).toBe("CANCELLED");
-    expect(env.emulator.charge(basic.appSubscription.id).status).toBe("CANCELLED");
-    expect(env.emulator.charge(max.appSubscription.id).status).toBe("ACTIVE");
+  describe("STANDARD defers only Shopify's documented cases (AppSubscriptionReplacementBehavior)", () => {
+    const CREATE = `mutation Create($name: String!, $amount: Decimal!, $interval: AppPricingInterval!, $discount: AppSubscriptionDiscountInput) {
+      appSubscriptionCreate(name: $name, returnUrl: "${RETURN_URL}", test: true, replacementBehavior: STANDARD,
+        lineItems: [{ plan: { appRecurringPricingDetails: { price: { amount: $amount, currencyCode: USD }, interval: $interval, discount: $discount } } }]) {
+        appSubscription { id } userErrors { message } } }`;
+    async function approve(name: string, amount: string, interval: string, discount?: object) {
+      const created = await env.gql(DEV_STORE, token, CREATE, { name, amount, interval, discount });
+      const id = created.body.data.appSubscriptionCreate.appSubscription.id as string;
+      env.emulator.approveCharge(id);
+      return env.emulator.charge(id).status;
+    }
+    it.each([
+      [
+        "a cheaper monthly plan after a monthly one: at once",
+        ["Pro", "19.00", "EVERY_30_DAYS"],
+        ["Basic", "9.00", "EVERY_30_DAYS"],
+        "ACTIVE",
+      ],
+      [
+        "a dearer monthly plan: at once",
+        ["Basic", "9.00", "EVERY_30_DAYS"],
+        ["Pro", "19.00", "EVERY_30_DAYS"],
+        "ACTIVE",
+      ],
+      [
+        "a cheaper annual plan after an annual one: deferred",
+        ["Pro", "190.00", "ANNUAL"],
+        ["Basic", "90.00", "ANNUAL"],
+        "PENDING",
+      ],
+      [
+        "a dearer annual plan after an annual one: at once",
+        ["Basic", "90.00", "ANNUAL"],
+        ["Pro", "190.00", "ANNUAL"],
+        "ACTIVE",
+      ],
+      [
+        "a monthly plan after an annual one: deferred",
+        ["Pro", "190.00", "ANNUAL"],
+        ["Max", "49.00", "EVERY_30_DAYS"],
+        "PENDING",
+      ],
+      [
+        "an annual plan after a monthly one: at once",
+        ["Pro", "19.00", "EVERY_30_DAYS"],
+        ["Pro", "190.00", "ANNUAL"],
+        "ACTIVE",
+      ],
+    ] as const)("%s", async (_label, [n1, a1, i1], [n2, a2, i2], expected) => {
+      await approve(n1, a1, i1);
+      expect(await approve(n2, a2, i2)).toBe(expected);
+    });
+    it("the same plan with only another discount: deferred", async () => {
+      await approve("Pro", "19.00", "EVERY_30_DAYS");
+      expect(
+        await approve("Pro", "19.00", "EVERY_30_DAYS", {
+          durationLimitInIntervals: 3,
+          value: { percentage: 0.5 },
+        }),
+      ).toBe("PENDING");
+    });
   });
 
   it("renews an active subscription into a new period and freezes and unfreezes it with webhooks", async () => {
@@ -279,5 +412,80 @@ describe("replacement and lifecycle", () => {
         updated_at: "2026-01-10T12:00:00+00:00",
       },
     });
+  });
+});
+
+describe("payments and what Shopify's schema refuses", () => {
+  const PURCHASE = `mutation { appPurchaseOneTimeCreate(name: "100 credits", price: { amount: 5, currencyCode: USD }, returnUrl: "${RETURN_URL}", test: true) {
+    appPurchaseOneTime { id status } confirmationUrl userErrors { message } } }`;
+
+  it("a one-time purchase whose payment fails stays PENDING (no webhook, not expired); approved again once payments work, it is ACTIVE", async () => {
+    const created = (await env.gql(DEV_STORE, token, PURCHASE)).body.data.appPurchaseOneTimeCreate;
+    const id = created.appPurchaseOneTime.id as string;
+    env.emulator.failPayments(DEV_STORE);
+    const { redirectUrl } = env.emulator.approveCharge(id);
+    expect(new URL(redirectUrl).searchParams.get("charge_id")).toBe(String(numericId(id)));
+    expect(env.emulator.charge(id).status).toBe("PENDING");
+    expect(env.emulator.advanceTime(3 * DAY_MS).expired).toEqual([]);
+    await env.emulator.webhooks.idle();
+    expect(env.receiver.received).toEqual([]);
+    env.emulator.failPayments(DEV_STORE, false);
+    env.emulator.approveCharge(id);
+    expect(env.emulator.charge(id).status).toBe("ACTIVE");
+  });
+
+  it.each([
+    [
+      "interval on usage pricing (AppUsagePricingInput has cappedAmount and terms only)",
+      `appUsagePricingDetails: { terms: "t", cappedAmount: { amount: 10, currencyCode: USD }, interval: EVERY_30_DAYS }`,
+      /AppUsagePricingInput doesn't accept the field 'interval'/,
+    ],
+    [
+      "planHandle on recurring pricing (an output field only)",
+      `appRecurringPricingDetails: { price: { amount: 10, currencyCode: USD }, planHandle: "pro" }`,
+      /AppRecurringPricingInput doesn't accept the field 'planHandle'/,
+    ],
+  ])("refuses %s and creates nothing", async (_label, details, message) => {
+    const result = await env.gql(
+      DEV_STORE,
+      token,
+      `mutation { appSubscriptionCreate(name: "Pro", returnUrl: "${RETURN_URL}", test: true, lineItems: [{ plan: { ${details} } }]) {
+        appSubscription { id } userErrors { message } } }`,
+    );
+    expect(JSON.stringify(result.body.errors)).toMatch(message);
+    expect(env.emulator.shop(DEV_STORE).charges()).toEqual([]);
+  });
+
+  it.each(["allSubscriptions", "oneTimePurchases"])(
+    "refuses `query` on currentAppInstallation.%s",
+    async (field) => {
+      const result = await env.gql(
+        DEV_STORE,
+        token,
+        `{ currentAppInstallation { ${field}(first: 5, query: "status:ACTIVE") { nodes { id } } } }`,
+      );
+      expect(result.body.data).toBeUndefined();
+      expect(JSON.stringify(result.body.errors)).toMatch(/query/);
+    },
+  );
+
+  it("reports the shop's primary domain as its url", async () => {
+    const result = await env.gql(DEV_STORE, token, "{ shop { url myshopifyDomain } }");
+    expect(result.body.data.shop).toEqual({
+      url: "https://dev-store.example.com",
+      myshopifyDomain: DEV_STORE,
+    });
+  });
+
+  it("names the API version the app subscribed with on webhooks, or the one it was given", async () => {
+    const other = await setUpEmulator({ webhookApiVersion: "2026-01" });
+    try {
+      other.emulator.deliverWebhook({ shop: DEV_STORE, topic: "shop/redact" });
+      await other.emulator.webhooks.idle();
+      expect(other.receiver.received[0]).toMatchObject({ apiVersion: "2026-01" });
+    } finally {
+      await other.close();
+    }
+    expect(appWebhookApiVersion()).toMatch(/^\d{4}-\d{2}$/);
   });
 });

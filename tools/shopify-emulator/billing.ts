@@ -10,6 +10,7 @@ import {
   recurringItem,
   subscriptionInterval,
   type Charge,
+  type DeferredApproval,
   type Discount,
   type EmulatorState,
   type Money,
@@ -18,6 +19,7 @@ import {
   type PurchaseStatus,
   type RecurringInterval,
   type ReplacementBehavior,
+  type ShopRecord,
   type Subscription,
   type SubscriptionStatus,
 } from "./state";
@@ -61,11 +63,62 @@ export function periodMs(interval: RecurringInterval): number {
   return interval === "ANNUAL" ? 365 * DAY_MS : 30 * DAY_MS;
 }
 
-function monthlyPrice(sub: Subscription): number {
-  const item = recurringItem(sub);
-  if (!item) return 0;
-  const amount = Number(item.price.amount);
-  return item.interval === "ANNUAL" ? amount / 12 : amount;
+function currencyOf(sub: Subscription): string | undefined {
+  const li = sub.lineItems[0];
+  return li && (li.kind === "recurring" ? li.price.currencyCode : li.cappedAmount.currencyCode);
+}
+
+// The line items without their discounts, for "identical except for the discount value".
+function withoutDiscounts(sub: Subscription): string {
+  return JSON.stringify(
+    sub.lineItems.map((li) => (li.kind === "recurring" ? { ...li, discount: null } : li)),
+  );
+}
+function discounts(sub: Subscription): string {
+  return JSON.stringify(sub.lineItems.map((li) => (li.kind === "recurring" ? li.discount : null)));
+}
+
+/**
+ * Whether approving `next` while `current` runs waits for the next billing cycle (shopify.dev admin-graphql
+ * AppSubscriptionReplacementBehavior): APPLY_ON_NEXT_BILLING_CYCLE does, unless the currencies differ;
+ * STANDARD only when the current subscription is annual and the new one is annual of a lesser value or
+ * monthly (same currency both), or when the two are identical except for the discount.
+ */
+export function replacementDeferred(next: Subscription, current: Subscription): boolean {
+  const sameCurrency = currencyOf(next) === currencyOf(current);
+  if (next.replacementBehavior === "APPLY_IMMEDIATELY" || !sameCurrency) return false;
+  if (next.replacementBehavior === "APPLY_ON_NEXT_BILLING_CYCLE") return true;
+  const [was, now] = [recurringItem(current), recurringItem(next)];
+  if (was?.interval === "ANNUAL" && now?.interval === "ANNUAL")
+    return Number(now.price.amount) < Number(was.price.amount);
+  if (was?.interval === "ANNUAL" && now?.interval === "EVERY_30_DAYS") return true;
+  // Read strictly: the discount must differ (the very same plan again replaces at once).
+  return (
+    next.name === current.name &&
+    withoutDiscounts(next) === withoutDiscounts(current) &&
+    discounts(next) !== discounts(current)
+  );
+}
+
+/** An approved subscription waiting for the next billing cycle (ACCEPTED, or PENDING once approved). */
+export function isWaiting(charge: Charge): charge is Subscription {
+  return (
+    charge.kind === "subscription" &&
+    (charge.status === "ACCEPTED" || (charge.status === "PENDING" && !!charge.approvedAt))
+  );
+}
+
+/** A charge still waiting for the store owner's answer on the confirmation page. */
+export function awaitingAnswer(charge: Charge): boolean {
+  return charge.status === "PENDING" && !(charge.kind === "subscription" && charge.approvedAt);
+}
+
+/**
+ * A real charge on a development store cannot be approved: Shopify creates it but shows the store owner an
+ * upgrade page instead ("Your plan does not allow Shopify App Store purchases", laravel-shopify #84, #648).
+ */
+export function needsPlanUpgrade(charge: Charge, shop: ShopRecord): boolean {
+  return shop.partnerDevelopment && !charge.test;
 }
 
 export function discountFor(
@@ -98,12 +151,13 @@ export class Billing {
       approvalTimeoutMs: number;
       // Hand out https://admin.shopify.com confirmation URLs, as Shopify does (see EmulatorOptions).
       adminConfirmationUrls: boolean;
+      deferredApproval: DeferredApproval;
     },
   ) {}
 
   createSubscription(shopDomain: string, input: SubscriptionInput): CreateResult<Subscription> {
     const shop = this.state.requireShop(shopDomain);
-    const userErrors = [...this.commonErrors(shop.partnerDevelopment, input)];
+    const userErrors = [...this.commonErrors(input)];
     if (!input.lineItems.length)
       userErrors.push({ field: ["lineItems"], message: "Line items can't be blank" });
     const kinds = input.lineItems.map((li) => li.kind);
@@ -126,7 +180,7 @@ export class Billing {
       shop: shop.domain,
       name: input.name,
       status: "PENDING",
-      test: input.test ?? false,
+      test: this.testCharge(shop, input.test),
       trialDays: input.trialDays ?? 0,
       returnUrl: input.returnUrl,
       replacementBehavior: input.replacementBehavior ?? "STANDARD",
@@ -142,7 +196,7 @@ export class Billing {
 
   createPurchase(shopDomain: string, input: PurchaseInput): CreateResult<Purchase> {
     const shop = this.state.requireShop(shopDomain);
-    const userErrors = [...this.commonErrors(shop.partnerDevelopment, input)];
+    const userErrors = [...this.commonErrors(input)];
     if (!(Number(input.price.amount) > 0))
       userErrors.push({ field: ["price"], message: "Price must be greater than 0" });
     if (userErrors.length) return { charge: null, confirmationUrl: null, userErrors };
@@ -153,7 +207,7 @@ export class Billing {
       shop: shop.domain,
       name: input.name,
       status: "PENDING",
-      test: input.test ?? false,
+      test: this.testCharge(shop, input.test),
       returnUrl: input.returnUrl,
       price: input.price,
       createdAt: now,
@@ -199,24 +253,35 @@ export class Billing {
   // The merchant clicks Approve on the confirmation page.
   approve(id: number): Decision {
     const charge = this.pending(id);
+    const shop = this.state.requireShop(charge.shop);
+    if (needsPlanUpgrade(charge, shop))
+      throw new Error(
+        `Charge ${id} is a real charge on a development store: Shopify shows an upgrade page, not Approve`,
+      );
     if (charge.kind === "purchase") {
-      this.setStatus(charge, "ACTIVE");
+      // "If the payment fails, then the app purchase remains pending" (AppPurchaseStatus); the store owner
+      // is still sent back, and may approve again once their payments work.
+      if (shop.paymentsFail) charge.paymentFailedAt = this.state.clock.now();
+      else this.setStatus(charge, "ACTIVE");
       return { charge, redirectUrl: this.returnUrl(charge) };
     }
     const now = this.state.clock.now();
+    charge.approvedAt = now;
     const others = this.state.subscriptionsOf(charge.shop).filter((s) => s.id !== charge.id);
     const current = others.find((s) => s.status === "ACTIVE" || s.status === "FROZEN");
     // A newer approval supersedes any subscription still waiting for the next cycle.
-    for (const waiting of others.filter((s) => s.status === "ACCEPTED")) this.setStatus(waiting, "CANCELLED");
+    for (const waiting of others.filter(isWaiting)) this.setStatus(waiting, "CANCELLED");
     const periodEnd = current?.currentPeriodEnd;
-    const deferred =
-      charge.replacementBehavior === "APPLY_ON_NEXT_BILLING_CYCLE" ||
-      (charge.replacementBehavior === "STANDARD" &&
-        current !== undefined &&
-        monthlyPrice(charge) < monthlyPrice(current));
-    if (periodEnd && deferred) {
+    const variant = shop.deferredApproval ?? this.options.deferredApproval;
+    if (
+      current &&
+      periodEnd &&
+      replacementDeferred(charge, current) &&
+      variant !== "cancel-old-activate-new-at-once"
+    ) {
       charge.activatesAt = periodEnd;
-      this.setStatus(charge, "ACCEPTED");
+      if (variant === "accepted") this.setStatus(charge, "ACCEPTED");
+      // "pending-until-cycle": the status does not change, so no webhook either.
     } else {
       if (current) this.setStatus(current, "CANCELLED");
       charge.currentPeriodEnd = new Date(now.getTime() + periodMs(subscriptionInterval(charge)));
@@ -225,17 +290,24 @@ export class Billing {
     return { charge, redirectUrl: this.returnUrl(charge) };
   }
 
-  // The merchant clicks Decline; Shopify still sends them back to the app's return URL.
+  // The merchant clicks Decline: Shopify sends them to the admin's Apps page, not to the app's returnUrl
+  // (SHOPIFY.md; laravel-shopify #148, #1174). The app learns of it from the webhook or a read-back.
   decline(id: number): Decision {
     const charge = this.pending(id);
     this.setStatus(charge, "DECLINED");
-    return { charge, redirectUrl: this.returnUrl(charge) };
+    return {
+      charge,
+      redirectUrl: `${this.options.baseUrl()}/store/${shopHandle(charge.shop)}/settings/apps`,
+    };
   }
 
   expireStaleCharges(): Charge[] {
     const cutoff = this.state.clock.now().getTime() - this.options.approvalTimeoutMs;
     const stale = [...this.state.charges.values()].filter(
-      (c) => c.status === "PENDING" && c.createdAt.getTime() <= cutoff,
+      // Only charges nobody answered: an approved one waiting for its cycle, or a purchase whose payment
+      // failed, was accepted ("not accepted within two days of being created" is what expires).
+      (c) =>
+        awaitingAnswer(c) && !(c.kind === "purchase" && c.paymentFailedAt) && c.createdAt.getTime() <= cutoff,
     );
     for (const charge of stale) this.setStatus(charge, "EXPIRED");
     return stale;
@@ -255,7 +327,7 @@ export class Billing {
         continue;
       const successor = this.state
         .subscriptionsOf(sub.shop)
-        .find((s) => s.status === "ACCEPTED" && s.activatesAt && s.activatesAt <= now);
+        .find((s) => isWaiting(s) && s.activatesAt && s.activatesAt <= now);
       if (successor?.activatesAt) {
         this.setStatus(sub, "CANCELLED");
         successor.currentPeriodEnd = this.rollForward(
@@ -312,26 +384,26 @@ export class Billing {
     }
   }
 
-  private commonErrors(
-    partnerDevelopment: boolean,
-    input: { name: string; returnUrl: string; test?: boolean },
-  ): UserError[] {
+  // A development store's real charge is created (and then cannot be approved: needsPlanUpgrade), not
+  // refused; a reviewer's staff store makes every charge a test charge.
+  private commonErrors(input: { name: string; returnUrl: string }): UserError[] {
     const errors: UserError[] = [];
     if (!input.name.trim()) errors.push({ field: ["name"], message: "Name can't be blank" });
     if (!URL.canParse(input.returnUrl))
       errors.push({ field: ["returnUrl"], message: "Return url is not a valid URL" });
-    if (partnerDevelopment && !input.test) {
-      errors.push({
-        field: ["test"],
-        message: "This store is a development store and can only accept test charges. Set test to true.",
-      });
-    }
     return errors;
+  }
+
+  private testCharge(shop: ShopRecord, test: boolean | undefined): boolean {
+    return shop.staffReview || (test ?? false);
   }
 
   private pending(id: number): Charge {
     const charge = this.find(id);
-    if (charge.status !== "PENDING") throw new Error(`Charge ${id} is ${charge.status}, not PENDING`);
+    if (!awaitingAnswer(charge))
+      throw new Error(
+        `Charge ${id} is ${charge.status}${charge.status === "PENDING" ? " (approved)" : ""}, not PENDING`,
+      );
     return charge;
   }
 

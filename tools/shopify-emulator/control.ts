@@ -2,7 +2,7 @@
 // (curl, a dev toolbar, a browser test in another process).
 
 import type { ShopifyEmulator } from "./emulator";
-import { DAY_MS } from "./state";
+import { DAY_MS, type DeferredApproval } from "./state";
 import type { DeliveryMode } from "./webhooks";
 
 export interface ControlResult {
@@ -51,6 +51,10 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
         partnerDevelopment: p.partnerDevelopment === true,
         shopifyPlus: p.shopifyPlus === true,
         name: typeof p.name === "string" ? p.name : undefined,
+        staffReview: p.staffReview === true,
+        primaryDomain: typeof p.primaryDomain === "string" ? p.primaryDomain : undefined,
+        deferredApproval:
+          typeof p.deferredApproval === "string" ? (p.deferredApproval as DeferredApproval) : undefined,
       }),
   ],
   [
@@ -67,6 +71,19 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
     (emu, _p, [domain]) => (emu.uninstallApp(domain!), webhookState(emu)),
   ],
   ["POST", /^\/shops\/([^/]+)\/redact$/, (emu, _p, [domain]) => emu.redactShop(domain!)],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/payments$/,
+    (emu, p, [domain]) => (emu.failPayments(domain!, p.fail === true), { paymentsFail: p.fail === true }),
+  ],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/deferred-approval$/,
+    (emu, p, [domain]) => (
+      emu.setDeferredApproval(domain!, str(p.variant, "variant") as DeferredApproval),
+      { deferredApproval: p.variant }
+    ),
+  ],
   [
     "POST",
     /^\/shops\/([^/]+)\/session-token$/,

@@ -9,13 +9,15 @@ import {
   DEFAULT_SHOPS,
   EmulatorState,
   parseId,
+  DEFERRED_APPROVALS,
   type Charge,
+  type DeferredApproval,
   type ShopRecord,
   type ShopSeed,
   type Subscription,
 } from "./state";
 import { TokenIssuer, sessionToken } from "./token-exchange";
-import { DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
+import { appWebhookApiVersion, DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
 
 export interface EmulatorOptions {
   port?: number;
@@ -33,8 +35,12 @@ export interface EmulatorOptions {
   approvalTimeoutMs?: number;
   // Granted to every access token, comma-separated like Shopify's `scope` field.
   scopes?: string;
-  // Sent as X-Shopify-API-Version on webhooks.
+  // Sent as X-Shopify-API-Version on webhooks: the version the app subscribed with. Default: the
+  // `[webhooks] api_version` of the shopify.app.toml in the working directory (else 2025-10).
   webhookApiVersion?: string;
+  // What an approved APPLY_ON_NEXT_BILLING_CYCLE subscription reads as until the next cycle (see
+  // DeferredApproval); a shop's own `deferredApproval` wins. Default "pending-until-cycle".
+  deferredApproval?: DeferredApproval;
   // confirmationUrl on https://admin.shopify.com, like Shopify's, instead of the emulator's own origin.
   // shopify-app-remix only exits the iframe to https URLs, so a browser session needs this; the admin
   // frame's stand-in App Bridge maps admin.shopify.com back to the emulator. Tests that fetch the
@@ -66,7 +72,7 @@ export class ShopifyEmulator {
     this.webhooks = new WebhookDispatcher({
       appUrl: options.appUrl,
       apiSecret: options.apiSecret,
-      apiVersion: options.webhookApiVersion ?? "2025-10",
+      apiVersion: options.webhookApiVersion ?? appWebhookApiVersion() ?? "2025-10",
       paths: { ...DEFAULT_WEBHOOK_PATHS, ...options.webhookPaths },
       clock,
     });
@@ -74,6 +80,7 @@ export class ShopifyEmulator {
       baseUrl: () => this.url,
       approvalTimeoutMs: options.approvalTimeoutMs ?? DEFAULT_APPROVAL_TIMEOUT_MS,
       adminConfirmationUrls: options.adminConfirmationUrls ?? false,
+      deferredApproval: options.deferredApproval ?? "pending-until-cycle",
     });
     this.tokens = new TokenIssuer(
       this.state,
@@ -159,6 +166,17 @@ export class ShopifyEmulator {
   advanceTime(ms: number): ClockStep {
     const now = this.state.clock.advance(ms);
     return { now, expired: this.expireStaleCharges(), renewed: this.renewDueSubscriptions() };
+  }
+
+  // The store owner's payments fail from now on (or work again): approved purchases stay PENDING.
+  failPayments(shop: string, fail = true): void {
+    this.state.requireShop(shop).paymentsFail = fail;
+  }
+
+  // What this shop's approved, deferred subscriptions read as until the next cycle.
+  setDeferredApproval(shop: string, variant: DeferredApproval): void {
+    if (!DEFERRED_APPROVALS.includes(variant)) throw new Error(`Unknown deferredApproval ${variant}`);
+    this.state.requireShop(shop).deferredApproval = variant;
   }
 
   freezeSubscription(id: number | string): Subscription {

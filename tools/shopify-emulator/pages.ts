@@ -1,7 +1,12 @@
 // The charge confirmation page the store owner sees after the app redirects to `confirmationUrl`.
 // Plain HTML with two forms, so both a browser and a test's fetch can approve or decline.
 
+import { awaitingAnswer } from "./billing";
 import type { Charge } from "./state";
+
+// What Shopify shows for a real charge on a development store instead of Approve (laravel-shopify #84).
+export const UPGRADE_MESSAGE =
+  "Your plan does not allow Shopify App Store purchases. You can upgrade your plan to enable Shopify App Store purchases.";
 
 export const escape = (text: string) =>
   text.replace(
@@ -21,17 +26,27 @@ function priceLine(charge: Charge): string {
     .join("; ");
 }
 
-export function confirmationPage(charge: Charge, shopName: string, actionBase: string): string {
+export function confirmationPage(
+  charge: Charge,
+  shopName: string,
+  actionBase: string,
+  needsUpgrade = false,
+): string {
   const kind = charge.kind === "subscription" ? "Subscription" : "One-time charge";
   const trial =
     charge.kind === "subscription" && charge.trialDays > 0
       ? `<p>Free trial: ${charge.trialDays} days</p>`
       : "";
-  const actions =
-    charge.status === "PENDING"
+  const answered =
+    charge.kind === "subscription" && charge.status === "PENDING" && charge.approvedAt
+      ? `<p class="status">Approved: it starts at the next billing cycle.</p>`
+      : `<p class="status">This charge is ${escape(charge.status)} and can no longer be approved or declined.</p>`;
+  const actions = needsUpgrade
+    ? `<p class="status" data-upgrade-required="true">${escape(UPGRADE_MESSAGE)}</p>`
+    : awaitingAnswer(charge)
       ? `<form method="post" action="${escape(actionBase)}/approve"><button type="submit" name="decision" value="approve">Approve</button></form>
     <form method="post" action="${escape(actionBase)}/decline"><button type="submit" name="decision" value="decline">Decline</button></form>`
-      : `<p class="status">This charge is ${escape(charge.status)} and can no longer be approved or declined.</p>`;
+      : answered;
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Approve charge · ${escape(shopName)}</title>

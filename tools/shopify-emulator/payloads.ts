@@ -57,7 +57,8 @@ export function shopPayload(shop: ShopRecord): unknown {
     id: shop.id,
     name: shop.name,
     email: shop.email,
-    domain: shop.domain,
+    // The primary domain; the myshopify one is `myshopify_domain` (shopify.dev app/uninstalled, REST Shop).
+    domain: shop.primaryDomain,
     myshopify_domain: shop.domain,
     country: "US",
     country_code: "US",

@@ -7,11 +7,12 @@ import { isIP, type AddressInfo } from "node:net";
 import { adminFramePage, browserScripts } from "./admin-frame";
 import { adminSchema } from "./admin-schema";
 import { shopDomain } from "./admin-urls";
+import { awaitingAnswer, needsPlanUpgrade } from "./billing";
 import { controlRoute } from "./control";
 import { ShopifyEmulator, type EmulatorOptions } from "./emulator";
 import { EMULATOR_SHOP_HEADER } from "./fetch";
 import { execute } from "./gql-executor";
-import { confirmationPage, messagePage } from "./pages";
+import { confirmationPage, messagePage, UPGRADE_MESSAGE } from "./pages";
 import type { ShopRecord } from "./state";
 
 export interface HttpResult {
@@ -127,11 +128,16 @@ function chargePage(emulator: ShopifyEmulator, method: string, match: RegExpExec
   }
   const shopName = emulator.state.requireShop(charge.shop).name;
   if (method === "GET" && action === "confirm") {
-    return html(200, confirmationPage(charge, shopName, `${base}/${kind}/${id}`));
+    const upgrade =
+      awaitingAnswer(charge) && needsPlanUpgrade(charge, emulator.state.requireShop(charge.shop));
+    return html(200, confirmationPage(charge, shopName, `${base}/${kind}/${id}`, upgrade));
   }
   if (method === "POST" && (action === "approve" || action === "decline")) {
-    if (charge.status !== "PENDING") {
+    if (!awaitingAnswer(charge)) {
       return html(409, messagePage("Charge already answered", `This charge is ${charge.status}.`));
+    }
+    if (action === "approve" && needsPlanUpgrade(charge, emulator.state.requireShop(charge.shop))) {
+      return html(402, messagePage("Upgrade your plan", UPGRADE_MESSAGE));
     }
     const decision =
       action === "approve" ? emulator.approveCharge(charge.id) : emulator.declineCharge(charge.id);
@@ -182,6 +188,18 @@ async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<H
 
   if (method === "GET" && (path === "/app-bridge.js" || path === "/admin-frame.js"))
     return script(browserScripts[path]);
+
+  // Where Shopify sends a store owner who declines a charge: the admin's Apps page.
+  const apps = /^\/store\/([^/]+)\/settings\/apps$/.exec(path);
+  if (apps && method === "GET") {
+    const shop = emulator.state.shops.get(shopDomain(apps[1]!));
+    if (!shop)
+      return html(404, messagePage("Store not found", `There is no store ${apps[1]} in the emulator.`));
+    return html(
+      200,
+      messagePage(`Apps · ${shop.name}`, `${emulator.options.appName ?? "App"} is installed.`),
+    );
+  }
 
   const frame = /^\/store\/([^/]+)\/apps\/([^/]+)(\/.*)?$/.exec(path);
   if (frame && method === "GET") return adminFrame(emulator, frame, url.searchParams);

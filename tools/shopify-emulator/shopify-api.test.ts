@@ -4,7 +4,6 @@
 import "@shopify/shopify-api/adapters/node";
 import {
   ApiVersion,
-  BillingError,
   BillingInterval,
   BillingReplacementBehavior,
   GraphqlQueryError,
@@ -163,14 +162,11 @@ describe("@shopify/shopify-api 13 against the emulator", () => {
     ]);
   });
 
-  it("billing.request with isTest:false on a development store throws a BillingError carrying the userError", async () => {
-    const error = await shopify.billing
-      .request({ session, plan: "Pro", isTest: false })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BillingError);
-    expect((error as BillingError).errorData).toEqual([
-      { field: ["test"], message: expect.stringMatching(/development store/) },
-    ]);
+  it("billing.request with isTest:false on a development store gets a charge Shopify will not let the owner approve", async () => {
+    const confirmationUrl = await shopify.billing.request({ session, plan: "Pro", isTest: false });
+    const id = /\/subscription\/(\d+)\/confirm$/.exec(confirmationUrl)![1]!;
+    expect(env.emulator.charge(id)).toMatchObject({ status: "PENDING", test: false });
+    expect(await (await fetch(confirmationUrl)).text()).toContain("upgrade your plan");
   });
 
   it("the emulator saw each billing change as an app_subscriptions/update webhook with a valid HMAC", async () => {

@@ -8,6 +8,22 @@ export type PurchaseStatus = "PENDING" | "ACTIVE" | "DECLINED" | "EXPIRED";
 export type ReplacementBehavior = "APPLY_IMMEDIATELY" | "APPLY_ON_NEXT_BILLING_CYCLE" | "STANDARD";
 export type RecurringInterval = "EVERY_30_DAYS" | "ANNUAL";
 
+/**
+ * What Shopify reports for a subscription approved with APPLY_ON_NEXT_BILLING_CYCLE before the next cycle.
+ * Not documented (SHOPIFY.md): `ACCEPTED` is deprecated since 2021-01 ("approved subscriptions go PENDING →
+ * ACTIVE"), and reports differ, so the emulator plays each:
+ * - "pending-until-cycle": it stays PENDING (no webhook) until the current period ends, then the old one is
+ *   CANCELLED and it becomes ACTIVE;
+ * - "cancel-old-activate-new-at-once": the old one is CANCELLED and the new one ACTIVE on approval;
+ * - "accepted": ACCEPTED until the period ends (the pre-2021 behaviour).
+ */
+export type DeferredApproval = "pending-until-cycle" | "cancel-old-activate-new-at-once" | "accepted";
+export const DEFERRED_APPROVALS: readonly DeferredApproval[] = [
+  "pending-until-cycle",
+  "cancel-old-activate-new-at-once",
+  "accepted",
+];
+
 // Shopify's Decimal scalar is a string ("10.0"); amounts stay strings end to end.
 export interface Money {
   amount: string;
@@ -45,8 +61,11 @@ export interface Subscription {
   createdAt: Date;
   updatedAt: Date;
   currentPeriodEnd: Date | null;
-  // An approved subscription waiting for the one it replaces to reach its period end (status ACCEPTED).
+  // An approved subscription waiting for the one it replaces to reach its period end (status ACCEPTED, or
+  // PENDING under "pending-until-cycle").
   activatesAt: Date | null;
+  // When the store owner approved it (a PENDING charge with approvedAt set is no longer awaiting an answer).
+  approvedAt?: Date | null;
 }
 
 export interface Purchase {
@@ -60,6 +79,8 @@ export interface Purchase {
   price: Money;
   createdAt: Date;
   updatedAt: Date;
+  // Approved, but the payment failed: Shopify keeps the purchase PENDING (AppPurchaseStatus).
+  paymentFailedAt?: Date | null;
 }
 
 export type Charge = Subscription | Purchase;
@@ -103,6 +124,14 @@ export interface ShopSeed {
   shopifyPlus?: boolean;
   name?: string;
   currencyCode?: string;
+  // An App Store reviewer's staff store: every charge is a test charge, whatever `test` says
+  // (shopify-app-template-remix #708, shopify-app-js #420). Its plan reads as `partnerDevelopment` only if
+  // that is set too.
+  staffReview?: boolean;
+  // The online store's primary domain (Shop.url, app/uninstalled's `domain`); default `<handle>.example.com`.
+  primaryDomain?: string;
+  // This shop's answer to a deferred approval; default: the emulator's `deferredApproval` option.
+  deferredApproval?: DeferredApproval;
 }
 
 export interface ShopRecord {
@@ -115,6 +144,11 @@ export interface ShopRecord {
   currencyCode: string;
   installed: boolean;
   blogs: Blog[];
+  staffReview: boolean;
+  primaryDomain: string;
+  deferredApproval?: DeferredApproval;
+  // The store owner's payments fail (a declined card): approved one-time purchases stay PENDING.
+  paymentsFail: boolean;
 }
 
 export interface AccessToken {
@@ -187,6 +221,10 @@ export class EmulatorState {
       currencyCode: seed.currencyCode ?? "USD",
       installed: true,
       blogs: [{ id: this.nextId(), title: "News", handle: "news", articles: [] }],
+      staffReview: seed.staffReview ?? false,
+      primaryDomain: (seed.primaryDomain ?? `${handle}.example.com`).toLowerCase(),
+      ...(seed.deferredApproval ? { deferredApproval: seed.deferredApproval } : {}),
+      paymentsFail: false,
     };
     this.shops.set(domain, shop);
     return shop;

@@ -123,7 +123,8 @@ describe("installation and compliance", () => {
     ]);
     expect(env.receiver.received[2]!.payload).toMatchObject({
       myshopify_domain: DEV_STORE,
-      domain: DEV_STORE,
+      // The shop's primary domain, not the myshopify one.
+      domain: "dev-store.example.com",
     });
   });
 

@@ -12,15 +12,27 @@ const ROOT = new URL("../..", import.meta.url).pathname;
 const STARTUP_TIMEOUT_MS = 90_000;
 
 export interface DevServer {
+  // The run's folder: dev.db (DATABASE_URL) and dev.emulator.json (the emulator's state) beside it.
+  dir: string;
+  port: number;
+  emulatorPort: number;
   adminUrl: string;
   appUrl: string;
   emulatorUrl: string;
   output: () => string;
-  // Ctrl-C, as a developer would stop it; resolves with the exit code.
-  stop(): Promise<number | null>;
+  // Ctrl-C, as a developer would stop it; resolves with the exit code. `keep` leaves the folder for a
+  // restart on it.
+  stop(options?: { keep?: boolean }): Promise<number | null>;
 }
 
-async function freePort(): Promise<number> {
+export interface DevServerOptions {
+  // Restart on a previous run's folder and ports (its dev.db and dev.emulator.json).
+  dir?: string;
+  port?: number;
+  emulatorPort?: number;
+}
+
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -30,7 +42,7 @@ async function freePort(): Promise<number> {
 }
 
 // A developer's environment, not the test runner's (vitest sets NODE_ENV=test, SHOPIFY_* and its own).
-function developerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function developerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) => key !== "NODE_ENV" && !key.startsWith("VITEST") && !key.startsWith("SHOPIFY_"),
@@ -39,9 +51,10 @@ function developerEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, NODE_ENV: "development", ...extra };
 }
 
-export async function startDevServer(): Promise<DevServer> {
-  const dir = await mkdtemp(join(tmpdir(), "e2e-dev-"));
-  const [port, emulatorPort] = [await freePort(), await freePort()];
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), "e2e-dev-")));
+  const port = options.port ?? (await freePort());
+  const emulatorPort = options.emulatorPort ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, [join(ROOT, "scripts/dev.mjs")], {
     cwd: ROOT,
     env: developerEnv({
@@ -56,10 +69,10 @@ export async function startDevServer(): Promise<DevServer> {
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, "exit").then(([code]) => code as number | null);
 
-  const stop = async () => {
+  const stop = async ({ keep = false } = {}) => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
     const code = await exited;
-    await rm(dir, { recursive: true, force: true });
+    if (!keep) await rm(dir, { recursive: true, force: true });
     return code;
   };
 
@@ -73,6 +86,9 @@ export async function startDevServer(): Promise<DevServer> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
+    dir,
+    port,
+    emulatorPort,
     adminUrl: match[1]!,
     appUrl: `http://localhost:${port}`,
     emulatorUrl: `http://localhost:${emulatorPort}`,

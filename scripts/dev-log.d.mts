@@ -1,0 +1,2 @@
+export function redact(text: string): string;
+export function pipeRedacted(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): void;

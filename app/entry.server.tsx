@@ -8,12 +8,18 @@ import {
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isBootCheckChild, requireUsableDatabase, runBootCheck } from "./boot.server";
 import db from "./db.server";
 import { env } from "./env.server";
 import { startSweeper } from "./jobs/sweeper.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
-startSweeper(db);
+// A production start stops here, with one line, when the database is missing, unreachable or unmigrated.
+if (env.production && isBootCheckChild()) void runBootCheck(db, env.DATABASE_URL);
+else {
+  if (env.production) requireUsableDatabase(import.meta.url);
+  startSweeper(db);
+}
 
 export const streamTimeout = 5000;
 

@@ -25,9 +25,11 @@ export type DatabaseCheck =
 
 const failed = (reason: string, detail = reason): DatabaseCheck => ({ ok: false, reason, detail });
 
-/** The driver's own words, without Prisma's multi-line framing. */
-const cause = (error: unknown) =>
-  (error instanceof Error ? error.message : String(error)).split("\n").filter(Boolean).at(-1)?.trim() ?? "";
+/** The driver's own words, without Prisma's framing ("Raw query failed. Code: `X`. Message: `…`", newlines). */
+function cause(error: unknown) {
+  const text = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, " ").trim();
+  return /Message: `(.*)`$/.exec(text)?.[1] ?? text;
+}
 
 /**
  * One cheap query: the applied migrations in Prisma's `_prisma_migrations` table (scripts/migrations.mjs

@@ -1,10 +1,11 @@
 // Restarting `npm run dev` on the same prisma/dev.db keeps the emulator's world beside it
 // (dev.emulator.json): a charge made before the restart is still Shopify's afterwards, and the access
-// token the app holds still opens the Admin API. Also: Ctrl-C exits 0, and the dev log shows no tokens.
+// token the app holds still opens the Admin API; a state file it cannot read resets both. Also: Ctrl-C
+// exits 0, and the dev log shows no tokens.
 // No browser: the app is driven as App Bridge would (session token in Authorization).
 
 import Database from "better-sqlite3";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BROWSER } from "../app-harness";
@@ -134,5 +135,18 @@ describe("npm run dev restarted on the same database", () => {
     const billing = await appFetch(dev, "/app/billing.data");
     expect(billing.status).toBe(200);
     expect(await billing.text()).toContain("Starter");
+  }, 120_000);
+
+  it("a state file it cannot read resets the database with it, saying so in one line", async () => {
+    const { dir, port, emulatorPort } = dev!;
+    expect(await dev!.stop({ keep: true })).toBe(0);
+    dev = undefined;
+    writeFileSync(join(dir, "dev.emulator.json"), JSON.stringify({ version: 0 }));
+    dev = await startDevServer({ dir, port, emulatorPort });
+    expect(dev.output()).toMatch(
+      /^\S+dev\.emulator\.json cannot be read \(version 0, this emulator reads version 1\): resetting \S+dev\.db with it \(the emulator starts fresh\)$/m,
+    );
+    expect((await emulatorShop(dev)).charges).toEqual([]);
+    expect(() => appAccessToken(dev!)).toThrow(/no offline session/);
   }, 120_000);
 });

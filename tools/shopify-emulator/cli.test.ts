@@ -60,6 +60,10 @@ describe("emulator CLI flags", () => {
         "2025-07",
         "--webhook-path",
         "app/uninstalled=/hooks/gone",
+        "--deferred-approval",
+        "accepted",
+        "--shop",
+        "c.myshopify.com:staff",
         "--hold-webhooks",
       ],
       { ...ENV, SHOPIFY_EMULATOR_PORT: "4999", SHOPIFY_EMULATOR_SHOPS: "ignored.myshopify.com" },
@@ -70,7 +74,9 @@ describe("emulator CLI flags", () => {
       shops: [
         { domain: "a.myshopify.com", partnerDevelopment: true, shopifyPlus: false },
         { domain: "b.myshopify.com", partnerDevelopment: false, shopifyPlus: true },
+        { domain: "c.myshopify.com", partnerDevelopment: false, shopifyPlus: false, staffReview: true },
       ],
+      deferredApproval: "accepted",
       approvalTimeoutMs: 1000,
       webhookApiVersion: "2025-07",
       webhookPaths: { "app/uninstalled": "/hooks/gone" },
@@ -93,6 +99,9 @@ describe("emulator CLI flags", () => {
     expect(error(["--port", "abc"])).toBe("--port must be a whole number, got abc");
     expect(error(["--shop", "a.myshopify.com:gold"])).toMatch(/^Bad --shop/);
     expect(error(["--webhook-path", "nope"])).toMatch(/^Bad --webhook-path/);
+    expect(error(["--deferred-approval", "later"])).toMatch(
+      /^--deferred-approval must be one of pending-until-cycle, /,
+    );
     expect(error(["--colour"])).toMatch(/Unknown option '--colour'/);
     expect(error(["--help"])).toBe(USAGE);
   });

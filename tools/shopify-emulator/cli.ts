@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import type { ShopifyEmulator, EmulatorOptions } from "./emulator";
 import { persistEmulatorState, type Persistence } from "./persist";
 import { startEmulator } from "./server";
-import { DEFAULT_SHOPS, type ShopSeed } from "./state";
+import { DEFAULT_SHOPS, DEFERRED_APPROVALS, type DeferredApproval, type ShopSeed } from "./state";
 
 export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [flags]
   --port N                    listen port (SHOPIFY_EMULATOR_PORT, default 4100; 0 = any free port)
@@ -20,11 +20,14 @@ export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [fl
   --api-secret SECRET         the app's client secret (SHOPIFY_API_SECRET)
   --app-name NAME             shown in the admin frame's nav and title
   --scopes LIST               granted to every token (SCOPES, default write_content)
-  --shop DOMAIN[:dev][:plus]  a store, repeatable (SHOPIFY_EMULATOR_SHOPS, comma-separated; default
-                              dev-store.myshopify.com:dev and normal-store.myshopify.com)
+  --shop DOMAIN[:dev][:plus][:staff]
+                              a store, repeatable (SHOPIFY_EMULATOR_SHOPS, comma-separated; default
+                              dev-store.myshopify.com:dev and normal-store.myshopify.com); :dev a
+                              development store, :plus Shopify Plus, :staff a staff review store
+  --deferred-approval MODE    pending-until-cycle (default), cancel-old-activate-new-at-once or accepted
   --admin-confirmation-urls   confirmationUrl on https://admin.shopify.com (browser sessions)
   --approval-timeout-ms MS    unanswered charges expire after MS (default 48 h)
-  --webhook-api-version V     X-Shopify-API-Version on webhooks (default 2025-10)
+  --webhook-api-version V     X-Shopify-API-Version on webhooks (default: shopify.app.toml's)
   --webhook-path TOPIC=PATH   override a webhook route, repeatable
   --hold-webhooks             queue webhooks until released (POST /_emulator/webhooks/release)
   --state-file PATH           keep shops, charges and tokens in PATH across restarts (SHOPIFY_EMULATOR_STATE)
@@ -38,12 +41,26 @@ export interface CliOptions {
   stateFile?: string;
 }
 
-// "<domain>[:dev][:plus]" — ":dev" marks a development store (test charges only).
+// "<domain>[:dev][:plus][:staff]" — ":dev" a development store, ":plus" Shopify Plus, ":staff" an App
+// Store reviewer's staff store (test charges only).
 export function parseShop(spec: string): ShopSeed {
   const [domain, ...flags] = spec.trim().split(":");
-  const unknown = flags.filter((flag) => flag !== "dev" && flag !== "plus");
-  if (!domain || unknown.length) throw new UsageError(`Bad --shop ${spec}: expected DOMAIN[:dev][:plus]`);
-  return { domain, partnerDevelopment: flags.includes("dev"), shopifyPlus: flags.includes("plus") };
+  const unknown = flags.filter((flag) => !["dev", "plus", "staff"].includes(flag));
+  if (!domain || unknown.length)
+    throw new UsageError(`Bad --shop ${spec}: expected DOMAIN[:dev][:plus][:staff]`);
+  const seed: ShopSeed = {
+    domain,
+    partnerDevelopment: flags.includes("dev"),
+    shopifyPlus: flags.includes("plus"),
+  };
+  if (flags.includes("staff")) seed.staffReview = true;
+  return seed;
+}
+
+function deferredApproval(value: string): DeferredApproval {
+  if (!(DEFERRED_APPROVALS as readonly string[]).includes(value))
+    throw new UsageError(`--deferred-approval must be one of ${DEFERRED_APPROVALS.join(", ")}, got ${value}`);
+  return value as DeferredApproval;
 }
 
 function integer(value: string, flag: string): number {
@@ -73,6 +90,7 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
         "approval-timeout-ms": { type: "string" },
         "webhook-api-version": { type: "string" },
         "webhook-path": { type: "string", multiple: true },
+        "deferred-approval": { type: "string" },
         "hold-webhooks": { type: "boolean" },
         "state-file": { type: "string" },
         help: { type: "boolean" },
@@ -108,6 +126,8 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
     options.approvalTimeoutMs = integer(values["approval-timeout-ms"], "--approval-timeout-ms");
   if (values["webhook-api-version"] !== undefined) options.webhookApiVersion = values["webhook-api-version"];
   if (webhookPaths) options.webhookPaths = Object.fromEntries(webhookPaths);
+  if (values["deferred-approval"] !== undefined)
+    options.deferredApproval = deferredApproval(values["deferred-approval"]);
   return {
     options,
     holdWebhooks: values["hold-webhooks"] ?? false,

@@ -93,14 +93,9 @@ export function readStateFile(path: string): ReadResult {
   return parseStateFile(text);
 }
 
+// A shop record carries its seed's fields under the same names (addShop ignores the rest).
 function seedOf(shop: ShopRecord): ShopSeed {
-  return {
-    domain: shop.domain,
-    partnerDevelopment: shop.partnerDevelopment,
-    shopifyPlus: shop.shopifyPlus,
-    name: shop.name,
-    currencyCode: shop.currencyCode,
-  };
+  return { ...shop };
 }
 
 // Replaces the state's world with the file's. Shops the emulator was started with that the file does not

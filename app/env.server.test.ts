@@ -82,6 +82,24 @@ describe("DATABASE_URL", () => {
   });
 });
 
+describe("LOG_LEVEL", () => {
+  test("defaults to info in development and tests, warning in production", () => {
+    expect(parseEnv({ ...VALID, NODE_ENV: "development" })).toMatchObject({ env: { LOG_LEVEL: "info" } });
+    expect(parseEnv({ ...VALID, NODE_ENV: "test" })).toMatchObject({ env: { LOG_LEVEL: "info" } });
+    expect(parseEnv({ ...VALID, NODE_ENV: "production" })).toMatchObject({ env: { LOG_LEVEL: "warning" } });
+    expect(parseEnv({ ...VALID, NODE_ENV: "staging" })).toMatchObject({ env: { LOG_LEVEL: "warning" } });
+  });
+
+  test("an operator sets it; anything but error, warning, info or debug is refused", () => {
+    expect(parseEnv({ ...VALID, NODE_ENV: "production", LOG_LEVEL: "debug" })).toMatchObject({
+      env: { LOG_LEVEL: "debug" },
+    });
+    expect(verdict({ ...VALID, LOG_LEVEL: "verbose" })).toMatch(
+      /^Invalid environment: LOG_LEVEL: Invalid enum value\. Expected 'error' \| 'warning' \| 'info' \| 'debug', received 'verbose'$/,
+    );
+  });
+});
+
 describe("SCOPES against shopify.app.toml", () => {
   test("the repository's toml declares write_content", () => {
     expect(tomlScopes(APP_TOML)).toEqual(["write_content"]);

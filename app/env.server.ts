@@ -12,6 +12,9 @@ export const DEV_DATABASE_URL = "file:./prisma/dev.db";
  */
 export const isProduction = (nodeEnv: string) => nodeEnv !== "development" && nodeEnv !== "test";
 
+export const LOG_LEVELS = ["error", "warning", "info", "debug"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 /** A scope list as a set: comma-separated, whitespace ignored, order-insensitive. */
 const scopeSet = (scopes: string) =>
   [
@@ -49,8 +52,14 @@ const schema = z
       .transform((value) => value === "true"),
     // Where the browser loads App Bridge from; unset means Shopify's CDN (NOTES.md: offline emulator).
     APP_BRIDGE_URL: z.string().url().optional(),
+    // How much shopify-app-remix logs: its info level writes a line per authenticated request (twice when
+    // a layout and its page both authenticate). Default: info in development, warning in production.
+    LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
   })
-  .transform((env) => ({ ...env, production: isProduction(env.NODE_ENV) }));
+  .transform((env) => {
+    const production = isProduction(env.NODE_ENV);
+    return { ...env, production, LOG_LEVEL: env.LOG_LEVEL ?? (production ? "warning" : "info") };
+  });
 
 export type Env = z.infer<typeof schema>;
 

@@ -1,13 +1,19 @@
 import "@shopify/shopify-app-remix/adapters/node";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { ApiVersion, AppDistribution, BillingInterval, shopifyApp } from "@shopify/shopify-app-remix/server";
+import {
+  ApiVersion,
+  AppDistribution,
+  BillingInterval,
+  LogSeverity,
+  shopifyApp,
+} from "@shopify/shopify-app-remix/server";
 import type { BillingConfig } from "@shopify/shopify-api";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { recordInstall } from "./billing/installation.server";
 import { CURRENCY, PLANS, TOP_UP_PACKS } from "./billing/plans";
 import prisma from "./db.server";
-import { env } from "./env.server";
+import { env, type LogLevel } from "./env.server";
 import { adminAuthFailure, type TokenExchangeOutcome } from "./http/admin-auth.server";
 import { toHttpError } from "./http/errors.server";
 
@@ -26,6 +32,13 @@ const billing: BillingConfig = Object.fromEntries([
   ]),
 ]);
 
+const LOG_SEVERITY: Record<LogLevel, LogSeverity> = {
+  error: LogSeverity.Error,
+  warning: LogSeverity.Warning,
+  info: LogSeverity.Info,
+  debug: LogSeverity.Debug,
+};
+
 const shopify = shopifyApp({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
@@ -35,6 +48,8 @@ const shopify = shopifyApp({
   authPathPrefix: "/auth",
   sessionStorage: new PrismaSessionStorage(prisma),
   billing,
+  // LOG_LEVEL (app/env.server.ts): an operator setting, warning by default in production.
+  logger: { level: LOG_SEVERITY[env.LOG_LEVEL] },
   hooks: {
     // Runs when a shop (re)installs and its token is exchanged: the shop's row, balance and cycle exist
     // before its first page renders.

@@ -209,5 +209,37 @@ export function deploymentScenarios(engine: Engine) {
         expect((await get("/healthz")).status).toBe(200);
       });
     });
+
+    test("shopify-app-remix's info lines are on by default outside production", async () => {
+      const logged = await consoleDuring(async () => {
+        await (await h.openDocument(DEV_STORE, "/app")).text();
+      });
+      const info = logged.filter((line) => line.includes("[shopify-app/INFO]"));
+      // The layout's and the page's loaders both authenticate: two lines for one page.
+      expect(info.length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe(`LOG_LEVEL=warning on ${engine}`, () => {
+    let h: AppHarness;
+    beforeAll(async () => {
+      // Read when the app's settings load, as the harness starts.
+      process.env.LOG_LEVEL = "warning";
+      try {
+        h = await startAppHarness(engine);
+      } finally {
+        delete process.env.LOG_LEVEL;
+      }
+    });
+    afterAll(() => h.close());
+
+    test("an embedded page writes no info line", async () => {
+      const logged = await consoleDuring(async () => {
+        const page = await h.openDocument(DEV_STORE, "/app");
+        expect(page.status).toBe(200);
+        await page.text();
+      });
+      expect(logged.filter((line) => /\[shopify-(app|api)\/(INFO|DEBUG)\]/.test(line))).toEqual([]);
+    });
   });
 }

@@ -210,6 +210,29 @@ export function deploymentScenarios(engine: Engine) {
       });
     });
 
+    describe("/ outside the admin", () => {
+      test("is a product page that sends store owners to the App Store and asks for no shop domain", async () => {
+        const response = await get("/");
+        expect(response.status).toBe(200);
+        const body = visible(await response.text());
+        expect(body).toContain("Install from the Shopify App Store");
+        expect(body).toContain("Polaris-Page");
+        expect(body).not.toMatch(/<form|<input|name="shop"|myshopify\.com/i);
+      });
+
+      test("a request naming a shop goes on into the embedded app, query and all", async () => {
+        const response = await get(`/?shop=${DEV_STORE}&host=abc&embedded=1`);
+        expect(response.status).toBe(302);
+        expect(response.headers.get("location")).toBe(`/app?shop=${DEV_STORE}&host=abc&embedded=1`);
+      });
+
+      test("the shop domain form stays at /auth/login (local development, custom distribution)", async () => {
+        const response = await get("/auth/login");
+        expect(response.status).toBe(200);
+        expect(await response.text()).toMatch(/<form[^>]*method="post"[\s\S]*name="shop"/);
+      });
+    });
+
     test("shopify-app-remix's info lines are on by default outside production", async () => {
       const logged = await consoleDuring(async () => {
         await (await h.openDocument(DEV_STORE, "/app")).text();

@@ -3,6 +3,7 @@
 // ACTIVE grants credits.
 import { BillingReplacementBehavior } from "@shopify/shopify-api";
 import type { Db } from "../db/connect.server";
+import { OPEN_STATUSES } from "./cycle.server";
 import { recordSubscription } from "./subscriptions.server";
 import { isDevelopmentStore, type AdminGraphql } from "./shopify-billing.server";
 import type { Plan, TopUpPack } from "./plans";
@@ -60,10 +61,14 @@ export function requestTopUp(billing: Billing, pack: TopUpPack, isTest: boolean,
   return billing.request({ plan: pack.name, isTest, returnUrl: url });
 }
 
-/** The shop's subscriptions a cancel ends: the active one and a downgrade waiting behind it. */
+/**
+ * The shop's subscriptions a cancel ends: the active one and a downgrade approved to start at the next
+ * cycle, whatever Shopify reports for it meanwhile (ACCEPTED, or PENDING: see waitingDowngrade), so a
+ * cancelled plan's successor never starts.
+ */
 export function openSubscriptions(db: Db, shopId: string) {
   return db.subscription.findMany({
-    where: { shopId, status: { in: ["ACTIVE", "ACCEPTED", "FROZEN"] } },
+    where: { shopId, status: { in: OPEN_STATUSES } },
     select: { id: true },
   });
 }

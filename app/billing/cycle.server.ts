@@ -5,20 +5,64 @@ import { CYCLE_DAYS, FREE_PLAN, planByKey, type Plan } from "./plans";
 
 const CYCLE_MS = CYCLE_DAYS * 24 * 60 * 60 * 1000;
 
-type Subscription = { planKey: string; status: string; test: boolean; observedAt: Date };
+type Subscription = {
+  planKey: string;
+  status: string;
+  test: boolean;
+  observedAt: Date;
+  currentPeriodEnd?: Date | null;
+};
+
+/** Statuses of a subscription that runs, or may run from the next cycle on. */
+export const OPEN_STATUSES = ["PENDING", "ACCEPTED", "ACTIVE", "FROZEN"];
+
+const newest = <T extends Subscription>(subscriptions: T[], statuses: string[]) =>
+  subscriptions
+    .filter((s) => statuses.includes(s.status))
+    .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime())[0];
+
+/**
+ * A smaller plan the store owner approved to start at the next billing cycle. What Shopify reports for one
+ * until then is not documented: ACCEPTED (deprecated since 2021-01), or PENDING (the app only holds a
+ * PENDING subscription it read back on Shopify's return visit, which Shopify makes only after approval;
+ * one whose approval was never given expires in two days). Shopify may also cancel the old one and
+ * activate the new one at once: then the smaller plan is simply the ACTIVE one.
+ */
+export function waitingDowngrade<T extends Subscription>(subscriptions: T[]): T | undefined {
+  const running = newest(subscriptions, ["ACTIVE"]);
+  const waiting = newest(subscriptions, ["ACCEPTED", "PENDING"]);
+  if (!running || !waiting) return undefined;
+  return planByKey(waiting.planKey).monthlyCredits < planByKey(running.planKey).monthlyCredits
+    ? waiting
+    : undefined;
+}
 
 /**
  * The plan the next cycle carries, from the subscriptions as Shopify last reported them: a downgrade
- * waiting for the next billing cycle (ACCEPTED) wins over the ACTIVE plan it replaces; a FROZEN, cancelled
- * or missing subscription means the Free allowance.
+ * waiting for the next billing cycle wins over the ACTIVE plan it replaces; a FROZEN, cancelled or missing
+ * subscription means the Free allowance.
  */
 export function planForNextCycle(subscriptions: Subscription[]): { plan: Plan; test: boolean } {
-  const newest = (status: string) =>
-    subscriptions
-      .filter((s) => s.status === status)
-      .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime())[0];
-  const chosen = newest("ACCEPTED") ?? newest("ACTIVE");
+  const running = newest(subscriptions, ["ACTIVE", "FROZEN"]);
+  const chosen = running?.status === "ACTIVE" ? (waitingDowngrade(subscriptions) ?? running) : undefined;
   return chosen ? { plan: planByKey(chosen.planKey), test: chosen.test } : { plan: FREE_PLAN, test: false };
+}
+
+/**
+ * Whether what the app holds tells which plan Shopify bills from `boundary` on: every open subscription
+ * was read back at or after it, and an ACTIVE one's period runs past that read (Shopify renewed it, or
+ * started it). Before that the old plan may be ending (a deferred downgrade Shopify has not switched yet,
+ * or one the app never heard of), so a paid cycle is not granted from stale state: the read-back at the
+ * boundary (reconcileBilling, which runs as soon as a cycle is due) grants it.
+ */
+export function boundaryConfirmed(subscriptions: Subscription[], boundary: Date): boolean {
+  return subscriptions
+    .filter((s) => OPEN_STATUSES.includes(s.status))
+    .every(
+      (s) =>
+        s.observedAt >= boundary &&
+        (s.status !== "ACTIVE" || !s.currentPeriodEnd || s.currentPeriodEnd > s.observedAt),
+    );
 }
 
 /** Where the cycle containing `now` starts: cycles follow each other 30 days apart from `anchor`. */
@@ -51,8 +95,9 @@ async function claimFirstCycleStart(db: Db, shopId: string, now: Date): Promise<
 /**
  * Makes sure the shop is in its current cycle and that cycle's allowance is granted: exactly once per
  * cycle, however many instances, requests and webhooks race here (the grant is keyed by the cycle start).
- * Idle cycles in between are skipped, not granted retroactively. No Shopify call: the state it needs
- * arrived with webhooks and return visits.
+ * Idle cycles in between are skipped, not granted retroactively. No Shopify call: a paid shop's next cycle
+ * waits until Shopify's billing was read back at or after the boundary (boundaryConfirmed; the reconcile
+ * does that read when a cycle is due), and until then the shop stays in its ended cycle.
  */
 export async function ensureCurrentCycle(db: Db, shopId: string, now = new Date()) {
   const shop = await db.shop.findUniqueOrThrow({
@@ -66,6 +111,11 @@ export async function ensureCurrentCycle(db: Db, shopId: string, now = new Date(
   const start = cycleStartFor(anchor, now);
   const end = new Date(start.getTime() + CYCLE_MS);
   const { plan, test } = planForNextCycle(shop.subscriptions);
+  // A paid allowance only from a read-back at or after the boundary. Free needs none: if Shopify still
+  // bills a plan the app did not know of, the read-back tops the cycle up (reconcilePlan's upgrade).
+  if (plan.monthlyCredits > FREE_PLAN.monthlyCredits && shop.cycleEnd) {
+    if (!boundaryConfirmed(shop.subscriptions, shop.cycleEnd)) return shop;
+  }
   const sourceKey = cycleKey(start);
   try {
     await grantCredits(

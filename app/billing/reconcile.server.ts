@@ -3,25 +3,27 @@
 // billing back from Shopify now and then and applying it through the same idempotent paths as the webhooks
 // and the return route (same grant keys), so whatever arrives first grants, once.
 import type { Db } from "../db/connect.server";
+import { OPEN_STATUSES } from "./cycle.server";
 import { readInstallationBilling, readSubscription, type AdminGraphql } from "./shopify-billing.server";
-import { recordSubscription } from "./subscriptions.server";
+import { reconcilePlan, storeSubscription } from "./subscriptions.server";
 import { grantTopUp } from "./top-ups.server";
 
 /** How often one shop's billing is read back, at most (page views and the background job together). */
 export const BILLING_CHECK_EVERY_MS = 10 * 60 * 1000;
 
-// Subscriptions the app holds as running or about to: Shopify may have moved them on without telling it.
-const OPEN_STATUSES = ["PENDING", "ACCEPTED", "ACTIVE", "FROZEN"];
-
 export interface CheckableShop {
   id: string;
   domain: string;
   billingCheckedAt: Date | null;
+  // The end of the shop's cycle: once passed, the first check after it is due at once (the boundary read).
+  cycleEnd?: Date | null;
 }
 
 /**
- * Claims the shop's billing check if it is due. The row is read first (no write on a page view that is not
- * due), then claimed with one conditional update, so of two instances racing for it one wins.
+ * Claims the shop's billing check if it is due: not checked for `everyMs`, or not checked since its cycle
+ * ended (the next allowance waits for that read: boundaryConfirmed in cycle.server.ts). The row is read
+ * first (no write on a page view that is not due), then claimed with one conditional update, so of two
+ * instances racing for it one wins.
  */
 export async function claimBillingCheck(
   db: Db,
@@ -30,9 +32,19 @@ export async function claimBillingCheck(
   everyMs = BILLING_CHECK_EVERY_MS,
 ): Promise<boolean> {
   const dueBefore = new Date(now.getTime() - everyMs);
-  if (shop.billingCheckedAt && shop.billingCheckedAt > dueBefore) return false;
+  const boundary = shop.cycleEnd && shop.cycleEnd <= now ? shop.cycleEnd : null;
+  const due = (checkedAt: Date | null) =>
+    !checkedAt || checkedAt <= dueBefore || (boundary && checkedAt < boundary);
+  if (!due(shop.billingCheckedAt)) return false;
   const { count } = await db.shop.updateMany({
-    where: { id: shop.id, OR: [{ billingCheckedAt: null }, { billingCheckedAt: { lte: dueBefore } }] },
+    where: {
+      id: shop.id,
+      OR: [
+        { billingCheckedAt: null },
+        { billingCheckedAt: { lte: dueBefore } },
+        ...(boundary ? [{ billingCheckedAt: { lt: boundary } }] : []),
+      ],
+    },
     data: { billingCheckedAt: now },
   });
   return count === 1;
@@ -40,14 +52,16 @@ export async function claimBillingCheck(
 
 /**
  * Applies what Shopify holds: each active subscription, each subscription the app holds as open that
- * Shopify no longer lists as active (read back by id: cancelled, frozen, declined), and each ACTIVE
- * one-time purchase not granted yet. No throttle: see reconcileBillingIfDue.
+ * Shopify no longer lists as active (read back by id: cancelled, frozen, declined, or still waiting for
+ * its cycle), and each ACTIVE one-time purchase not granted yet. All subscriptions are stored before the
+ * plan is reconciled, once, so a cycle due now is granted from this read (whatever Shopify says is
+ * active, not what the app last heard). No throttle: see reconcileBillingIfDue.
  */
 export async function reconcileBilling(db: Db, shopId: string, graphql: AdminGraphql, now = new Date()) {
   const shopify = await readInstallationBilling(graphql, now);
   let subscriptions = 0;
   for (const state of shopify.subscriptions)
-    if ((await recordSubscription(db, shopId, state, now)).recorded) subscriptions++;
+    if ((await storeSubscription(db, shopId, state)).recorded) subscriptions++;
 
   const listed = shopify.subscriptions.map((s) => s.id);
   const unlisted = await db.subscription.findMany({
@@ -56,8 +70,9 @@ export async function reconcileBilling(db: Db, shopId: string, graphql: AdminGra
   });
   for (const { id } of unlisted) {
     const state = await readSubscription(graphql, id, now);
-    if (state && (await recordSubscription(db, shopId, state, now)).recorded) subscriptions++;
+    if (state && (await storeSubscription(db, shopId, state)).recorded) subscriptions++;
   }
+  await reconcilePlan(db, shopId, now);
 
   // grantTopUp is idempotent on its own (key purchase:<gid>, as in top-ups.server.ts); skipping the ones
   // already granted only saves their money transactions.

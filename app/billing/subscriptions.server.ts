@@ -30,6 +30,16 @@ export interface SubscriptionState {
  * reordered webhooks never move it back), then brings the shop's plan in line with it.
  */
 export async function recordSubscription(db: Db, shopId: string, state: SubscriptionState, now = new Date()) {
+  const result = await storeSubscription(db, shopId, state);
+  if (!("reason" in result)) await reconcilePlan(db, shopId, now);
+  return result;
+}
+
+/**
+ * Only the recording half of recordSubscription: for a read-back of several subscriptions at once, which
+ * are all stored before the plan is reconciled once (so a cycle boundary sees all of them).
+ */
+export async function storeSubscription(db: Db, shopId: string, state: SubscriptionState) {
   const plan = planNamed(state.name);
   if (!plan) return { recorded: false as const, reason: `no plan named ${state.name}` };
   if (!(SUBSCRIPTION_STATUSES as readonly string[]).includes(state.status))
@@ -56,7 +66,6 @@ export async function recordSubscription(db: Db, shopId: string, state: Subscrip
   } else {
     recorded = await applyIfNewer(db, shopId, state, data);
   }
-  await reconcilePlan(db, shopId, now);
   return { recorded };
 }
 
@@ -77,6 +86,8 @@ async function applyIfNewer(db: Db, shopId: string, state: SubscriptionState, da
  */
 export async function reconcilePlan(db: Db, shopId: string, now = new Date()) {
   const shop = await ensureCurrentCycle(db, shopId, now);
+  // A cycle waiting for its boundary read-back is not topped up: the read-back grants it whole.
+  if (shop.cycleEnd && shop.cycleEnd <= now) return shop;
   const active = shop.subscriptions
     .filter((s) => s.status === "ACTIVE")
     .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime())[0];

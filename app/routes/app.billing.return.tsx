@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
+import { waitingDowngrade } from "../billing/cycle.server";
 import { planNotice, topUpNotice } from "../billing/notices";
 import { readPurchase, readSubscription } from "../billing/shopify-billing.server";
 import { recordSubscription } from "../billing/subscriptions.server";
@@ -17,9 +18,11 @@ const GID = {
 const CHARGE_ID = /^[1-9]\d{0,17}$/;
 
 /**
- * Where Shopify sends the store owner after the confirmation page. The query string only names the
- * charge: its status is read back from Shopify for this shop, so another shop's charge id finds nothing.
- * The Billing page's banner is named by a code (app/billing/notices.ts), never by text in the URL.
+ * Where Shopify sends the store owner after approving on the confirmation page (a decline goes to the
+ * admin's Apps page instead, so nothing here depends on a decline coming back: the webhook or the
+ * reconcile records it). The query string only names the charge: its status is read back from Shopify for
+ * this shop, so another shop's charge id finds nothing. The Billing page's banner is named by a code
+ * (app/billing/notices.ts), never by text in the URL.
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin, redirect } = await authenticate.admin(request);
@@ -37,7 +40,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       const subscription = await readSubscription(admin.graphql, id);
       if (!subscription) throw httpError(404, "No such charge");
       await recordSubscription(db, shop.id, subscription);
-      return back(planNotice(subscription.name, subscription.status));
+      // A downgrade approved for the next cycle may still read PENDING: it is approved all the same.
+      const held = await db.subscription.findMany({ where: { shopId: shop.id } });
+      const deferred = waitingDowngrade(held)?.id === subscription.id;
+      return back(planNotice(subscription.name, deferred ? "ACCEPTED" : subscription.status));
     }
     const purchase = await readPurchase(admin.graphql, id);
     if (!purchase) throw httpError(404, "No such charge");

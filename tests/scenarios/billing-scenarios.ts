@@ -3,7 +3,6 @@
 // (billing.<engine>.test.ts).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ensureCurrentCycle } from "../../app/billing/cycle.server";
 import type { Engine } from "../../app/db/connect.server";
 import { getBalance } from "../../app/ledger/balance.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
@@ -30,10 +29,13 @@ export function billingScenarios(engine: Engine) {
     });
     afterAll(() => h.close());
 
-    /** A store of its own for each scenario: a normal store, or a development store (test charges only). */
-    async function installedStore({ development = false } = {}) {
+    /**
+     * A store of its own for each scenario: a normal store, a development store (test charges only), or
+     * an App Store reviewer's staff store (test charges only whatever `test` says, not a development store).
+     */
+    async function installedStore({ development = false, staffReview = false } = {}) {
       const domain = `store-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: development });
+      h.emulator.addShop({ domain, partnerDevelopment: development, staffReview });
       // The store owner opens the app from the admin: the shop's first request, a document request.
       const page = await h.openDocument(domain, "/app/billing");
       expect(page.status).toBe(200);
@@ -50,7 +52,10 @@ export function billingScenarios(engine: Engine) {
       return (await getBalance(h.db, (await h.shopRow(domain)).id)).available;
     }
 
-    /** Asks for a charge from the Billing page and answers Shopify's confirmation page. */
+    /**
+     * Asks for a charge from the Billing page and answers Shopify's confirmation page. An approval comes
+     * back to the app's return route; a decline goes to the admin's Apps page, not to the app.
+     */
     async function charge(
       domain: string,
       fields: Record<string, string>,
@@ -58,9 +63,14 @@ export function billingScenarios(engine: Engine) {
     ) {
       const chargeId = h.chargeIdFrom(await h.submitBilling(domain, fields));
       if (answer === "none") return { chargeId, back: null };
-      const { redirectUrl } =
-        answer === "approve" ? h.emulator.approveCharge(chargeId) : h.emulator.declineCharge(chargeId);
-      const back = await h.returnFrom(domain, redirectUrl);
+      if (answer === "decline") {
+        const { redirectUrl } = h.emulator.declineCharge(chargeId);
+        expect(redirectUrl).not.toContain("charge_id");
+        expect(new URL(redirectUrl).pathname).toMatch(/^\/store\/[^/]+\/settings\/apps$/);
+        await h.emulator.webhooks.idle();
+        return { chargeId, back: null };
+      }
+      const back = await h.returnFrom(domain, h.emulator.approveCharge(chargeId).redirectUrl);
       await h.emulator.webhooks.idle();
       return { chargeId, back };
     }
@@ -120,30 +130,30 @@ export function billingScenarios(engine: Engine) {
       expect(await open(store)).toMatchObject({ plan: { key: "free" }, balance: { available: 10 } });
     });
 
-    test("declining on Shopify's page changes nothing", async () => {
+    test("declining on Shopify's page changes nothing; the webhook records DECLINED with no visit back", async () => {
       const store = await installedStore();
-      const { back } = await charge(store, { intent: "subscribe", plan: "pro" }, "decline");
-      expect(back?.headers.get("location")).toMatch(/notice=plan-not-approved/);
+      await charge(store, { intent: "subscribe", plan: "pro" }, "decline");
       expect(await open(store)).toMatchObject({ plan: { key: "free" }, balance: { available: 10 } });
       expect((await h.shopRow(store)).subscriptions).toMatchObject([{ status: "DECLINED" }]);
     });
 
+    // The next cycle of a downgrade, under each answer Shopify may give meanwhile: billing-downgrade-scenarios.ts.
     test("a downgrade waits for the next billing cycle, and the page says so", async () => {
       const store = await installedStore();
       await charge(store, { intent: "subscribe", plan: "growth" }, "approve");
-      await charge(store, { intent: "subscribe", plan: "starter" }, "approve");
+      const { back } = await charge(store, { intent: "subscribe", plan: "starter" }, "approve");
+      expect(back?.headers.get("location")).toMatch(/notice=plan-approved&plan=starter/);
       const page = await open(store);
       expect(page).toMatchObject({
         plan: { key: "growth" },
         nextPlan: { key: "starter" },
         balance: { available: 400 },
       });
-
-      const shop = await h.shopRow(store);
-      const nextCycle = new Date((shop.cycleEnd as Date).getTime() + 1);
-      await ensureCurrentCycle(h.db, shop.id, nextCycle);
-      expect((await getBalance(h.db, shop.id, nextCycle)).available).toBe(100);
-      expect(await h.shopRow(store)).toMatchObject({ planKey: "starter" });
+      // Shopify reports it PENDING until then (the emulator's default answer), and the app holds it so.
+      expect((await h.shopRow(store)).subscriptions.map((s) => [s.planKey, s.status]).sort()).toEqual([
+        ["growth", "ACTIVE"],
+        ["starter", "PENDING"],
+      ]);
     });
 
     test("cancelling keeps this cycle's credits and returns the shop to Free at the next cycle", async () => {
@@ -176,6 +186,27 @@ export function billingScenarios(engine: Engine) {
         subscription: { status: "ACTIVE" },
         nextPlan: { key: "pro" },
       });
+    });
+
+    test("a top-up whose payment fails stays PENDING: nothing granted, shown as not bought (pending), granted once paid", async () => {
+      const store = await installedStore();
+      h.emulator.failPayments(store);
+      const { chargeId, back } = await charge(store, { intent: "buy-top-up", pack: "pack-100" }, "approve");
+      expect(h.emulator.charge(chargeId).status).toBe("PENDING");
+      expect(back?.headers.get("location")).toMatch(/notice=top-up-not-bought&pack=pack-100&status=pending/);
+      const banner = await h.loaderData<{ notice: { tone: string } | null }>(
+        store,
+        `/app/billing?${new URL(back!.headers.get("location")!, "http://x").searchParams}`,
+        BILLING_PAGE,
+      );
+      expect(banner.notice).toMatchObject({ tone: "critical" });
+      expect(await available(store)).toBe(10);
+
+      h.emulator.failPayments(store, false);
+      const again = await h.returnFrom(store, h.emulator.approveCharge(chargeId).redirectUrl);
+      expect(again.headers.get("location")).toMatch(/notice=top-up-added/);
+      await h.emulator.webhooks.idle();
+      expect(await available(store)).toBe(110);
     });
 
     test("a top-up is granted once on approval; declined and expired ones grant nothing", async () => {
@@ -306,6 +337,28 @@ export function billingScenarios(engine: Engine) {
       await h.emulator.webhooks.idle();
       expect(await h.db.shop.count({ where: { domain: store } })).toBe(0);
       expect(await h.db.ledgerEntry.count({ where: { shopId: shop.id } })).toBe(0);
+    });
+
+    test("an App Store reviewer's staff store makes test charges whatever the app asks: no approval loop, grants marked test", async () => {
+      const store = await installedStore({ staffReview: true });
+      const { chargeId, back } = await charge(store, { intent: "subscribe", plan: "growth" }, "approve");
+      expect(h.emulator.charge(chargeId)).toMatchObject({ test: true, status: "ACTIVE" });
+      expect(back?.headers.get("location")).toMatch(/notice=plan-approved/);
+      const { response, results } = await h.navigate(store, "/app/billing");
+      expect(response.status).toBe(200);
+      expect((results[BILLING_PAGE] as { data: BillingPage }).data).toMatchObject({
+        plan: { key: "growth" },
+        subscription: { status: "ACTIVE", test: true },
+      });
+      const top = await charge(store, { intent: "buy-top-up", pack: "pack-25" }, "approve");
+      expect(h.emulator.charge(top.chargeId)).toMatchObject({ test: true, status: "ACTIVE" });
+      const grants = await h.db.creditGrant.findMany({
+        where: { shopId: (await h.shopRow(store)).id, kind: { in: ["upgrade", "top_up"] } },
+      });
+      expect(grants.map((g) => [g.kind, g.test]).sort()).toEqual([
+        ["top_up", true],
+        ["upgrade", true],
+      ]);
     });
 
     test("an App Store reviewer's development store gets test charges and no approval loop", async () => {

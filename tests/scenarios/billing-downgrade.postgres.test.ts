@@ -1,0 +1,3 @@
+import { billingDowngradeScenarios } from "./billing-downgrade-scenarios";
+
+billingDowngradeScenarios("postgres");

@@ -1,6 +1,7 @@
 // A newcomer's billing journey in a real browser: `npm run dev`, the printed admin URL for the dev store,
 // the Billing page in the admin nav, an upgrade and a top-up approved on the emulator's confirmation page
-// and back into the admin, and a declined top-up that changes nothing. dev-store is a development store,
+// and back into the admin, and a declined top-up (Shopify sends the owner to the admin's Apps page) that
+// changes nothing. dev-store is a development store,
 // so every charge is a test charge.
 
 import { describe, expect, it } from "vitest";
@@ -20,6 +21,9 @@ const balance = () => app().getByText(/^\d+ credits$/);
 const banner = (text: string | RegExp) => app().locator(".Polaris-Banner").filter({ hasText: text });
 const ledgerRows = () => app().locator(".Polaris-DataTable").last().locator("tbody tr");
 
+// Where Shopify sends a store owner who declines: the admin's Apps page, not the app's return URL.
+const APPS_PAGE = /\/store\/dev-store\/settings\/apps$/;
+
 async function approveOrDecline(kind: keyof typeof CONFIRMATION, answer: "Approve" | "Decline") {
   const page = session.page;
   await page.waitForURL(CONFIRMATION[kind], { timeout: 30_000 });
@@ -27,7 +31,7 @@ async function approveOrDecline(kind: keyof typeof CONFIRMATION, answer: "Approv
   await expect(page.locator("[data-test-charge=true]").textContent()).resolves.toBe("Test charge");
   await session.screenshot(`confirm-${kind}-${answer.toLowerCase()}`);
   await page.getByRole("button", { name: answer }).click();
-  await page.waitForURL(BILLING_IN_ADMIN, { timeout: 30_000 });
+  await page.waitForURL(answer === "Approve" ? BILLING_IN_ADMIN : APPS_PAGE, { timeout: 30_000 });
 }
 
 describe("billing journey in a browser (npm run dev, dev store)", () => {
@@ -91,19 +95,20 @@ describe("billing journey in a browser (npm run dev, dev store)", () => {
     await session.screenshot("3b-activity-ledger");
   }, 90_000);
 
-  it("declines a 25-credit top-up: back with a critical banner, balance unchanged", async () => {
+  it("declines a 25-credit top-up: Shopify's Apps page, then back in the app the balance is unchanged", async () => {
     await app()
       .getByRole("button", { name: /^25 credits — \$/ })
       .click();
     await approveOrDecline("purchase", "Decline");
+    await session.screenshot("4a-apps-page-after-decline");
 
-    await banner("Top-up: 25 credits not bought (declined).").waitFor({ timeout: 30_000 });
-    // Polaris gives a critical banner the alert role (success and info banners are a status).
-    await expect(banner("not bought").getAttribute("role")).resolves.toBe("alert");
+    // The owner opens the app again; the decline reached the app by webhook and granted nothing.
+    await session.page.goto(`${session.dev.adminUrl}/app/billing`);
+    await app().getByRole("heading", { level: 1, name: "Billing" }).waitFor({ timeout: 30_000 });
     await expect(balance().textContent()).resolves.toBe("200 credits");
     const rows = await ledgerRows().allInnerTexts();
     expect(rows.filter((row) => /\+\d+/.test(row))[0]).toMatch(/\(test\)\s+\+100\s+200/);
-    await session.screenshot("4-billing-declined");
+    await session.screenshot("4b-billing-after-decline");
   }, 90_000);
 
   it("raised no errors in the page", () => {

@@ -1,6 +1,6 @@
 // A production server must not start on a database it cannot use: a missing, unreachable or unmigrated
 // database ends the start with one line and exit code 1, instead of a server that answers every page with
-// errors. remix-serve imports the server build before it listens, so the check has to finish while that
+// errors. scripts/serve.mjs imports the server build before it listens, so the check has to finish while that
 // import evaluates. A top-level await would do it, but the build's target (Vite's default, es2020) refuses
 // top-level await; so the server's process runs the check in a child process and waits for it
 // synchronously. The child is the same server build, run with BOOT_CHECK_CHILD set: it runs

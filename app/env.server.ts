@@ -6,7 +6,7 @@ import { z } from "zod";
 export const DEV_DATABASE_URL = "file:./prisma/dev.db";
 
 /**
- * Remix's request handler runs any NODE_ENV other than `development` and `test` as production (remix-serve
+ * Remix's request handler runs any NODE_ENV other than `development` and `test` as production (scripts/serve.mjs
  * passes it as the server mode, and an unknown mode is production), so the app does the same: `staging`
  * starts, under the production rules.
  */

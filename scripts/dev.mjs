@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildSync } from "esbuild";
 import { tsImport } from "tsx/esm/api";
-import { pipeRedacted, redact } from "./dev-log.mjs";
+import { pipeRedacted, redact } from "./redact-log.mjs";
 import { applyMigrations, sqliteFilePath } from "./migrations.mjs";
 import { portsInUse } from "./ports.mjs";
 
@@ -131,7 +131,7 @@ buildSync({
   format: "esm",
   target: "node20",
 });
-// The server's output goes through redact() (scripts/dev-log.mjs): no session tokens in the dev log.
+// The server's output goes through redact() (scripts/redact-log.mjs): no session tokens in the dev log.
 server = spawn(join(root, "node_modules/.bin/remix"), ["vite:dev", "--port", port, "--strictPort"], {
   stdio: ["inherit", "pipe", "pipe"],
   env: {

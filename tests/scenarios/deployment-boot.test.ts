@@ -1,4 +1,4 @@
-// A production start as an operator runs it: `npm run build`, then `npm start` (remix-serve) with
+// A production start as an operator runs it: `npm run build`, then `npm start` (scripts/serve.mjs) with
 // NODE_ENV=production, as child processes. Built once, in a copy of the repository (the working tree's own
 // build/ stays untouched), on SQLite: a database the server cannot use stops the start with one line and a
 // non-zero exit; a usable one serves /healthz.
@@ -40,7 +40,11 @@ async function freePort() {
 }
 
 /** `npm start` with these settings: resolves when it exits, or once `ready` answers true. */
-async function start(databaseUrl: string, ready?: (url: string) => Promise<boolean>) {
+async function start(
+  databaseUrl: string,
+  ready?: (url: string) => Promise<boolean>,
+  extraEnv: Record<string, string> = {},
+) {
   const port = await freePort();
   const child = spawn("npm", ["start"], {
     cwd: dir,
@@ -54,6 +58,7 @@ async function start(databaseUrl: string, ready?: (url: string) => Promise<boole
       SHOPIFY_API_SECRET: "boot-api-secret",
       SHOPIFY_APP_URL: "https://app.example.com",
       SCOPES: "write_content",
+      ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -105,7 +110,7 @@ describe("npm start in production", () => {
     expect(run.code).toBe(1);
     expect(run.lines()).toEqual([expect.stringMatching(new RegExp(`^Cannot start: ${line.source}`))]);
     // It never listened.
-    expect(run.stdout()).not.toContain("[remix-serve]");
+    expect(run.stdout()).not.toContain("[serve]");
     console.log(`refused in ${run.ms} ms: ${run.lines()[0]}`);
   });
 
@@ -127,6 +132,31 @@ describe("npm start in production", () => {
       expect(body).not.toMatch(/\n\s+at /);
       expect(run.lines()).toEqual([]);
       console.log(`served /healthz ${run.ms} ms after npm start`);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  test("at LOG_LEVEL=info each request is one access-log line, with its session token redacted", async () => {
+    const url = `file:${join(dir, "logged.db")}`;
+    await applyMigrations(url);
+    const run = await start(url, async (base) => (await fetch(`${base}/healthz`)).status === 200, {
+      LOG_LEVEL: "info",
+    });
+    try {
+      const token = "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly94In0.c2lnbmF0dXJl";
+      await fetch(`${run.url}/no-such-page?embedded=1&id_token=${token}&shop=a.myshopify.com`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const lines = run
+        .stdout()
+        .split("\n")
+        .filter((line) => line.includes("/no-such-page"));
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^GET \/no-such-page\?embedded=1&id_token=\[redacted\]&shop=a\.myshopify\.com 404 /,
+        ),
+      ]);
+      expect(run.stdout()).not.toContain(token);
     } finally {
       await run.stop();
     }

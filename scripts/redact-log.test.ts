@@ -1,8 +1,8 @@
-// `npm run dev` redacts tokens from what it prints (scripts/dev-log.mjs).
+// `npm run dev` redacts tokens from what it prints (scripts/redact-log.mjs).
 
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { pipeRedacted, redact } from "./dev-log.mjs";
+import { pipeRedacted, redact } from "./redact-log.mjs";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly94In0.c2lnbmF0dXJl";
 

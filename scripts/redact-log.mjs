@@ -1,4 +1,4 @@
-// `npm run dev` prints the app's output (Vite, Remix, shopify-app-remix, the app's own logs) through
+// `npm run dev` and `npm start` print the app's output (Vite, Remix, shopify-app-remix, the app's own logs) through
 // redact(): a URL's id_token, session, hmac, code, state and token parameters, Authorization and access
 // token headers, JSON token fields and bare JWTs or Shopify access tokens become "[redacted]". React
 // Router's "No routes matched location" warning, for one, prints the embedded URL with its id_token.

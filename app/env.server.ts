@@ -50,7 +50,7 @@ const schema = z
       .enum(["true", "false"])
       .default("false")
       .transform((value) => value === "true"),
-    // Where the browser loads App Bridge from; unset means Shopify's CDN (NOTES.md: offline emulator).
+    // Where the browser loads App Bridge from; unset means Shopify's CDN (docs/platform-notes.md: Shopify offline).
     APP_BRIDGE_URL: z.string().url().optional(),
     // How much shopify-app-remix logs: its info level writes a line per authenticated request (twice when
     // a layout and its page both authenticate). Default: info in development, warning in production.

@@ -1,5 +1,5 @@
 // Debian's chromium driven by playwright-core (`npx playwright install` cannot download browsers here).
-// The flags are the ones NOTES.md measured to work headless in this sandbox.
+// The flags are the ones measured to work headless on this machine kind (docs/platform-notes.md).
 
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";

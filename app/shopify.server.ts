@@ -10,7 +10,7 @@ import {
 import type { BillingConfig } from "@shopify/shopify-api";
 import { abstractFetch, setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
-import { recordInstall } from "./billing/installation.server";
+import { recordInstall } from "./shops/life-cycle.server";
 import { CURRENCY, PLANS, TOP_UP_PACKS } from "./billing/plans";
 import prisma from "./db.server";
 import { env, type LogLevel } from "./env.server";

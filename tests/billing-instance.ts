@@ -6,7 +6,7 @@
 // Prints JSON: claim → { won }, reconcile → reconcileBilling's result, job → reconcileDueShops's outcomes.
 import { ApiVersion } from "@shopify/shopify-api";
 import { claimBillingCheck, reconcileBilling } from "../app/billing/reconcile.server";
-import type { AdminGraphql } from "../app/billing/shopify-billing.server";
+import type { AdminGraphql } from "../app/shopify/admin-api.server";
 import { connectDb, type Db } from "../app/db/connect.server";
 import { reconcileDueShops } from "../app/jobs/billing-reconcile.server";
 import { emulatorFetch } from "../tools/shopify-emulator";

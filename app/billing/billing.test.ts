@@ -6,7 +6,7 @@ import { checkInvariants } from "../ledger/check-invariants.server";
 import { reserveCredits } from "../ledger/reserve-credits.server";
 import { sweep } from "../ledger/sweep.server";
 import { ensureCurrentCycle, planForNextCycle } from "./cycle.server";
-import { recordInstall, recordUninstall } from "./installation.server";
+import { recordInstall, recordUninstall } from "../shops/life-cycle.server";
 import { recordSubscription, type SubscriptionState } from "./subscriptions.server";
 import { grantTopUp } from "./top-ups.server";
 

@@ -5,7 +5,7 @@ import { BillingReplacementBehavior } from "@shopify/shopify-api";
 import type { Db } from "../db/connect.server";
 import { OPEN_STATUSES } from "./cycle.server";
 import { recordSubscription } from "./subscriptions.server";
-import { isDevelopmentStore, type AdminGraphql } from "./shopify-billing.server";
+import { isDevelopmentStore, type AdminGraphql } from "../shopify/admin-api.server";
 import type { Plan, TopUpPack } from "./plans";
 
 type ReplacementBehavior = BillingReplacementBehavior;

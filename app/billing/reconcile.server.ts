@@ -4,7 +4,7 @@
 // and the return route (same grant keys), so whatever arrives first grants, once.
 import type { Db } from "../db/connect.server";
 import { OPEN_STATUSES } from "./cycle.server";
-import { readInstallationBilling, readSubscription, type AdminGraphql } from "./shopify-billing.server";
+import { readInstallationBilling, readSubscription, type AdminGraphql } from "../shopify/admin-api.server";
 import { reconcilePlan, storeSubscription } from "./subscriptions.server";
 import { grantTopUp } from "./top-ups.server";
 

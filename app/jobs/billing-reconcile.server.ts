@@ -3,7 +3,7 @@ import {
   reconcileBillingIfDue,
   type ReconcileOutcome,
 } from "../billing/reconcile.server";
-import type { AdminGraphql } from "../billing/shopify-billing.server";
+import type { AdminGraphql } from "../shopify/admin-api.server";
 import type { Db } from "../db/connect.server";
 
 /** An offline Admin API client for a shop: shopify.server.ts's `unauthenticated.admin`. */

@@ -15,7 +15,7 @@ import {
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
-import { billingOverview } from "../billing/billing-overview.server";
+import { billingOverview } from "../billing-page/overview.server";
 import {
   cancelPlan,
   chargesAreTests,
@@ -24,8 +24,8 @@ import {
   requestTopUp,
   returnUrl,
 } from "../billing/charges.server";
-import { recordInstall } from "../billing/installation.server";
-import { noticeFrom } from "../billing/notices";
+import { recordInstall } from "../shops/life-cycle.server";
+import { noticeFrom } from "../billing-page/notices";
 import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
 import { reconcileBillingIfDue } from "../billing/reconcile.server";
 import db from "../db.server";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { waitingDowngrade } from "../billing/cycle.server";
-import { planNotice, topUpNotice } from "../billing/notices";
-import { readPurchase, readSubscription } from "../billing/shopify-billing.server";
+import { planNotice, topUpNotice } from "../billing-page/notices";
+import { readPurchase, readSubscription } from "../shopify/admin-api.server";
 import { recordSubscription } from "../billing/subscriptions.server";
 import { grantTopUp } from "../billing/top-ups.server";
 import db from "../db.server";
@@ -22,7 +22,7 @@ const CHARGE_ID = /^[1-9]\d{0,17}$/;
  * admin's Apps page instead, so nothing here depends on a decline coming back: the webhook or the
  * reconcile records it). The query string only names the charge: its status is read back from Shopify for
  * this shop, so another shop's charge id finds nothing. The Billing page's banner is named by a code
- * (app/billing/notices.ts), never by text in the URL.
+ * (app/billing-page/notices.ts), never by text in the URL.
  */
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin, redirect } = await authenticate.admin(request);

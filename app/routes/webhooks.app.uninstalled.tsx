@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { recordUninstall } from "../billing/installation.server";
-import { processWebhookOnce } from "../billing/webhook-deliveries.server";
+import { recordUninstall } from "../shops/life-cycle.server";
+import { processWebhookOnce } from "../webhooks/deliveries.server";
 import db from "../db.server";
 import { requireWebhook, type WebhookTopic } from "../webhooks/require-webhook.server";
 

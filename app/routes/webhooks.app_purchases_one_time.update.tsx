@@ -1,9 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { topUpPackNamed } from "../billing/plans";
-import { readWebhookCharge, type WebhookCharge } from "../billing/shopify-billing.server";
+import { readWebhookCharge, type WebhookCharge } from "../shopify/admin-api.server";
 import { grantTopUp } from "../billing/top-ups.server";
-import { processWebhookOnce } from "../billing/webhook-deliveries.server";
+import { processWebhookOnce } from "../webhooks/deliveries.server";
 import db from "../db.server";
 import { requireWebhook, shopGid, type WebhookTopic } from "../webhooks/require-webhook.server";
 

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { eraseShop } from "../billing/installation.server";
+import { eraseShop } from "../shops/life-cycle.server";
 import db from "../db.server";
 import { requireWebhook, type WebhookTopic } from "../webhooks/require-webhook.server";
 

@@ -10,8 +10,8 @@ import {
   type Session,
 } from "@shopify/shopify-api";
 import { z } from "zod";
-import type { AdminGraphql } from "../billing/shopify-billing.server";
-import { rejectWebhook, type Delivery } from "../billing/webhook-deliveries.server";
+import { readShopGid, type AdminGraphql } from "../shopify/admin-api.server";
+import { rejectWebhook, type Delivery } from "./deliveries.server";
 import db from "../db.server";
 import { authenticate } from "../shopify.server";
 
@@ -158,18 +158,4 @@ function isTransient(error: GraphqlQueryError) {
     { errors?: { graphQLErrors?: { extensions?: { code?: string } }[] } } | undefined;
   const codes = (body?.errors?.graphQLErrors ?? []).map((e) => e.extensions?.code);
   return codes.some((code) => code === "THROTTLED" || code === "INTERNAL_SERVER_ERROR");
-}
-
-async function readShopGid(graphql: AdminGraphql): Promise<string> {
-  const response = await graphql(`
-    #graphql
-    query webhookShop {
-      shop {
-        id
-      }
-    }
-  `);
-  const { data } = (await response.json()) as { data?: { shop?: { id?: string } } };
-  if (!data?.shop?.id) throw new Error("Shopify Admin API: no shop id");
-  return data.shop.id;
 }

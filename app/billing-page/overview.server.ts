@@ -1,8 +1,8 @@
 import type { Db } from "../db/connect.server";
 import { getBalance } from "../ledger/balance.server";
 import { PRICES } from "../ledger/prices";
-import { ensureCurrentCycle, planForNextCycle } from "./cycle.server";
-import { planByKey, PLANS, TOP_UP_PACKS } from "./plans";
+import { ensureCurrentCycle, planForNextCycle } from "../billing/cycle.server";
+import { planByKey, PLANS, TOP_UP_PACKS } from "../billing/plans";
 
 /** Everything the Billing page shows, for one installed shop, in its current cycle. */
 export async function billingOverview(db: Db, shopId: string, now = new Date()) {

@@ -1,7 +1,7 @@
 import type { Db } from "../db/connect.server";
 import { ensureShop } from "../ledger/ensure-shop.server";
 import { releaseReservation } from "../ledger/release-reservation.server";
-import { ensureCurrentCycle } from "./cycle.server";
+import { ensureCurrentCycle } from "../billing/cycle.server";
 
 /**
  * A shop that authenticates is installed. A reinstall keeps the cycle it was in (so uninstalling and

@@ -1,7 +1,7 @@
 // The banners the Billing page shows after Shopify's confirmation page. The redirect carries a code and
 // catalog keys, never text: the words come from here, so a link cannot put its own message (or tone)
 // inside the app. Anything this module does not know shows nothing.
-import { findPlan, findTopUpPack, planNamed, topUpPackNamed } from "./plans";
+import { findPlan, findTopUpPack, planNamed, topUpPackNamed } from "../billing/plans";
 
 export interface Notice {
   tone: "success" | "critical";

@@ -1,7 +1,8 @@
-// Reads billing state back from Shopify: the truth a return visit or a webhook is checked against.
-// Takes the Admin GraphQL function of an authenticated shop, so another shop's ids read as null.
-import type { PurchaseState } from "./top-ups.server";
-import type { SubscriptionState } from "./subscriptions.server";
+// The one module that sends Shopify Admin API queries: billing state read back (the truth a return visit,
+// a webhook or the reconcile is checked against) and the shop's own identity. Takes the Admin GraphQL
+// function of an authenticated shop, so another shop's ids read as null.
+import type { PurchaseState } from "../billing/top-ups.server";
+import type { SubscriptionState } from "../billing/subscriptions.server";
 
 export type AdminGraphql = (
   query: string,
@@ -154,4 +155,19 @@ export async function readInstallationBilling(
     })),
     purchases: currentAppInstallation.oneTimePurchases.nodes,
   };
+}
+
+/** The shop's own Admin API gid, which billing webhooks name in admin_graphql_api_shop_id. */
+export async function readShopGid(graphql: AdminGraphql): Promise<string> {
+  const response = await graphql(`
+    #graphql
+    query webhookShop {
+      shop {
+        id
+      }
+    }
+  `);
+  const { data } = (await response.json()) as { data?: { shop?: { id?: string } } };
+  if (!data?.shop?.id) throw new Error("Shopify Admin API: no shop id");
+  return data.shop.id;
 }

@@ -1,7 +1,7 @@
 // The banners the Billing page shows after Shopify's confirmation page. The redirect carries a code and
 // catalog keys, never text: the words come from here, so a link cannot put its own message (or tone)
 // inside the app. Anything this module does not know shows nothing.
-import { findPlan, findTopUpPack, planNamed, topUpPackNamed } from "../billing/plans";
+import { planByKey, topUpPackByKey, planByName, topUpPackByName } from "../billing/plans";
 
 export interface Notice {
   tone: "success" | "critical";
@@ -14,7 +14,7 @@ const STATUSES = new Set(["pending", "accepted", "active", "frozen", "cancelled"
 
 /** Query parameters for the Billing page after a plan's confirmation page; none for an unknown plan. */
 export function planNotice(planName: string, status: string): Record<string, string> {
-  const plan = planNamed(planName);
+  const plan = planByName(planName);
   if (!plan) return {};
   return status === "ACTIVE" || status === "ACCEPTED"
     ? { notice: "plan-approved", plan: plan.key }
@@ -23,7 +23,7 @@ export function planNotice(planName: string, status: string): Record<string, str
 
 /** Query parameters for the Billing page after a top-up's confirmation page; none for an unknown pack. */
 export function topUpNotice(packName: string, granted: boolean, status: string): Record<string, string> {
-  const pack = topUpPackNamed(packName);
+  const pack = topUpPackByName(packName);
   if (!pack) return {};
   return granted
     ? { notice: "top-up-added", pack: pack.key }
@@ -32,8 +32,8 @@ export function topUpNotice(packName: string, granted: boolean, status: string):
 
 /** The banner a Billing page URL asks for, if every part of it is known. */
 export function noticeFrom(search: URLSearchParams): Notice | null {
-  const plan = findPlan(search.get("plan") ?? "");
-  const pack = findTopUpPack(search.get("pack") ?? "");
+  const plan = planByKey(search.get("plan") ?? "");
+  const pack = topUpPackByKey(search.get("pack") ?? "");
   const status = search.get("status") ?? "";
   switch (search.get("notice")) {
     case "plan-approved":

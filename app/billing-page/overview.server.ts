@@ -2,7 +2,7 @@ import type { Db } from "../db/connect.server";
 import { getBalance } from "../ledger/balance.server";
 import { PRICES } from "../ledger/prices";
 import { ensureCurrentCycle, planForNextCycle } from "../billing/cycle.server";
-import { planByKey, PLANS, TOP_UP_PACKS } from "../billing/plans";
+import { FREE_PLAN, planByKey, PLANS, TOP_UP_PACKS } from "../billing/plans";
 
 /** Everything the Billing page shows, for one installed shop, in its current cycle. */
 export async function billingOverview(db: Db, shopId: string, now = new Date()) {
@@ -26,7 +26,7 @@ export async function billingOverview(db: Db, shopId: string, now = new Date()) 
   ]);
   const active = shop.subscriptions.find((s) => s.status === "ACTIVE" || s.status === "FROZEN");
   return {
-    plan: planByKey(shop.planKey),
+    plan: planByKey(shop.planKey) ?? FREE_PLAN,
     nextPlan: planForNextCycle(shop.subscriptions).plan,
     subscription: active ? { status: active.status, test: active.test } : null,
     cycleEnd: shop.cycleEnd?.toISOString() ?? null,

@@ -32,7 +32,8 @@ export function waitingDowngrade<T extends Subscription>(subscriptions: T[]): T 
   const running = newest(subscriptions, ["ACTIVE"]);
   const waiting = newest(subscriptions, ["ACCEPTED", "PENDING"]);
   if (!running || !waiting) return undefined;
-  return planByKey(waiting.planKey).monthlyCredits < planByKey(running.planKey).monthlyCredits
+  return (planByKey(waiting.planKey) ?? FREE_PLAN).monthlyCredits <
+    (planByKey(running.planKey) ?? FREE_PLAN).monthlyCredits
     ? waiting
     : undefined;
 }
@@ -45,7 +46,9 @@ export function waitingDowngrade<T extends Subscription>(subscriptions: T[]): T 
 export function planForNextCycle(subscriptions: Subscription[]): { plan: Plan; test: boolean } {
   const running = newest(subscriptions, ["ACTIVE", "FROZEN"]);
   const chosen = running?.status === "ACTIVE" ? (waitingDowngrade(subscriptions) ?? running) : undefined;
-  return chosen ? { plan: planByKey(chosen.planKey), test: chosen.test } : { plan: FREE_PLAN, test: false };
+  return chosen
+    ? { plan: planByKey(chosen.planKey) ?? FREE_PLAN, test: chosen.test }
+    : { plan: FREE_PLAN, test: false };
 }
 
 /**

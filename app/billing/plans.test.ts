@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { FREE_PLAN, findPlan, findTopUpPack, PLANS, TOP_UP_PACKS } from "./plans";
+import { FREE_PLAN, planByKey, topUpPackByKey, PLANS, TOP_UP_PACKS } from "./plans";
 
 describe("plan catalog", () => {
   test("the Free plan grants 10 credits a month and costs nothing", () => {
@@ -27,9 +27,9 @@ describe("plan catalog", () => {
   });
 
   test("unknown keys find nothing", () => {
-    expect(findPlan("growth")?.monthlyCredits).toBe(400);
-    expect(findPlan("enterprise")).toBeUndefined();
-    expect(findTopUpPack("pack-100")?.credits).toBe(100);
-    expect(findTopUpPack("pack-1")).toBeUndefined();
+    expect(planByKey("growth")?.monthlyCredits).toBe(400);
+    expect(planByKey("enterprise")).toBeUndefined();
+    expect(topUpPackByKey("pack-100")?.credits).toBe(100);
+    expect(topUpPackByKey("pack-1")).toBeUndefined();
   });
 });

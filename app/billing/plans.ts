@@ -34,23 +34,21 @@ export const CURRENCY = "USD";
 
 export const FREE_PLAN = PLANS[0] as Plan;
 
-export function findPlan(key: string): Plan | undefined {
+// One look-up per catalog and field: by key (what the app stores and its forms send) and by name (what
+// Shopify returns on each charge). An unknown key or name finds nothing.
+export function planByKey(key: string): Plan | undefined {
   return PLANS.find((plan) => plan.key === key);
 }
 
-export function findTopUpPack(key: string): TopUpPack | undefined {
-  return TOP_UP_PACKS.find((pack) => pack.key === key);
-}
-
-/** The plan a Shopify subscription is for, by the name it was created with. */
-export function planNamed(name: string): Plan | undefined {
+/** The paid plan a Shopify subscription is for, by the name it was created with. */
+export function planByName(name: string): Plan | undefined {
   return PLANS.find((plan) => plan.name === name && plan.price > 0);
 }
 
-export function topUpPackNamed(name: string): TopUpPack | undefined {
-  return TOP_UP_PACKS.find((pack) => pack.name === name);
+export function topUpPackByKey(key: string): TopUpPack | undefined {
+  return TOP_UP_PACKS.find((pack) => pack.key === key);
 }
 
-export function planByKey(key: string): Plan {
-  return findPlan(key) ?? FREE_PLAN;
+export function topUpPackByName(name: string): TopUpPack | undefined {
+  return TOP_UP_PACKS.find((pack) => pack.name === name);
 }

@@ -3,7 +3,7 @@ import { moveCycleGrants } from "../ledger/move-cycle-grants.server";
 import { grantCredits } from "../ledger/grant-credits.server";
 import { IdempotencyConflict } from "../ledger/errors";
 import { ensureCurrentCycle } from "./cycle.server";
-import { CYCLE_DAYS, planByKey, planNamed } from "./plans";
+import { CYCLE_DAYS, FREE_PLAN, planByKey, planByName } from "./plans";
 
 export const SUBSCRIPTION_STATUSES = [
   "PENDING",
@@ -40,7 +40,7 @@ export async function recordSubscription(db: Db, shopId: string, state: Subscrip
  * are all stored before the plan is reconciled once (so a cycle boundary sees all of them).
  */
 export async function storeSubscription(db: Db, shopId: string, state: SubscriptionState) {
-  const plan = planNamed(state.name);
+  const plan = planByName(state.name);
   if (!plan) return { recorded: false as const, reason: `no plan named ${state.name}` };
   if (!(SUBSCRIPTION_STATUSES as readonly string[]).includes(state.status))
     return { recorded: false as const, reason: `unknown status ${state.status}` };
@@ -92,8 +92,8 @@ export async function reconcilePlan(db: Db, shopId: string, now = new Date()) {
     .filter((s) => s.status === "ACTIVE")
     .sort((a, b) => b.observedAt.getTime() - a.observedAt.getTime())[0];
   if (!active || !shop.cycleStart || !shop.cycleEnd) return shop;
-  const current = planByKey(shop.planKey);
-  const next = planByKey(active.planKey);
+  const current = planByKey(shop.planKey) ?? FREE_PLAN;
+  const next = planByKey(active.planKey) ?? FREE_PLAN;
   if (next.monthlyCredits <= current.monthlyCredits) return shop;
 
   const periodEnd =

@@ -1,6 +1,6 @@
 import type { Db } from "../db/connect.server";
 import { grantCredits } from "../ledger/grant-credits.server";
-import { topUpPackNamed } from "./plans";
+import { topUpPackByName } from "./plans";
 
 /** A one-time purchase as read back from Shopify for this shop (never as the query string claims). */
 export interface PurchaseState {
@@ -16,7 +16,7 @@ export interface PurchaseState {
  */
 export async function grantTopUp(db: Db, shopId: string, purchase: PurchaseState, now = new Date()) {
   if (purchase.status !== "ACTIVE") return { granted: false as const, reason: purchase.status };
-  const pack = topUpPackNamed(purchase.name);
+  const pack = topUpPackByName(purchase.name);
   if (!pack) return { granted: false as const, reason: `no top-up pack named ${purchase.name}` };
   const { grant, replayed } = await grantCredits(
     db,

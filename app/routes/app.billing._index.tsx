@@ -26,7 +26,7 @@ import {
 } from "../billing/charges.server";
 import { recordInstall } from "../shops/life-cycle.server";
 import { noticeFrom } from "../billing-page/notices";
-import { findPlan, findTopUpPack, planByKey } from "../billing/plans";
+import { FREE_PLAN, planByKey, topUpPackByKey } from "../billing/plans";
 import { reconcileBillingIfDue } from "../billing/reconcile.server";
 import db from "../db.server";
 import { env } from "../env.server";
@@ -82,11 +82,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 
     switch (parsed.data.intent) {
       case INTENTS.subscribe: {
-        const next = findPlan(parsed.data.plan);
+        const next = planByKey(parsed.data.plan);
         if (!next) return httpError(400, "No such plan");
         // Choosing Free is cancelling the paid plan.
         if (next.price === 0) return cancel();
-        const current = planByKey(shop.planKey);
+        const current = planByKey(shop.planKey) ?? FREE_PLAN;
         if (next.key === current.key) return httpError(400, `You are already on ${next.name}`);
         return requestPlan(
           billing,
@@ -97,7 +97,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         );
       }
       case INTENTS.buyTopUp: {
-        const pack = findTopUpPack(parsed.data.pack);
+        const pack = topUpPackByKey(parsed.data.pack);
         if (!pack) return httpError(400, "No such top-up pack");
         return requestTopUp(
           billing,

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { topUpPackNamed } from "../billing/plans";
+import { topUpPackByName } from "../billing/plans";
 import { readWebhookCharge, type WebhookCharge } from "../shopify/admin-api.server";
 import { grantTopUp } from "../billing/top-ups.server";
 import { processWebhookOnce } from "../webhooks/deliveries.server";
@@ -27,7 +27,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const known = await db.shop.findUnique({ where: { domain: shop } });
     if (!known) return { rejected: "shop not known to the app" };
     if (read?.kind !== "purchase") return { rejected: "purchase not found on Shopify for this shop" };
-    if (!topUpPackNamed(read.state.name)) return { rejected: `no top-up pack named ${read.state.name}` };
+    if (!topUpPackByName(read.state.name)) return { rejected: `no top-up pack named ${read.state.name}` };
     await grantTopUp(db, known.id, read.state);
   });
   return new Response();

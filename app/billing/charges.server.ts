@@ -31,8 +31,8 @@ export interface Billing {
  * SHOPIFY_BILLING_TEST is on; real charges otherwise. Never a check that insists on a real charge, so a
  * reviewer cannot end up in an approval loop.
  */
-export async function chargesAreTests(graphql: AdminGraphql, billingTest: boolean) {
-  return billingTest || (await isDevelopmentStore(graphql));
+export async function chargesAreTests(graphql: AdminGraphql, testChargesSetting: boolean) {
+  return testChargesSetting || (await isDevelopmentStore(graphql));
 }
 
 /** Where Shopify sends the store owner back: the app's return route, inside Shopify admin. */
@@ -48,17 +48,17 @@ export function replacementFor(current: Plan, next: Plan): ReplacementBehavior {
     : BillingReplacementBehavior.ApplyOnNextBillingCycle;
 }
 
-export function requestPlan(billing: Billing, current: Plan, next: Plan, isTest: boolean, url: string) {
+export function requestPlan(billing: Billing, current: Plan, next: Plan, testCharge: boolean, url: string) {
   return billing.request({
     plan: next.name,
-    isTest,
+    isTest: testCharge,
     returnUrl: url,
     replacementBehavior: replacementFor(current, next),
   });
 }
 
-export function requestTopUp(billing: Billing, pack: TopUpPack, isTest: boolean, url: string) {
-  return billing.request({ plan: pack.name, isTest, returnUrl: url });
+export function requestTopUp(billing: Billing, pack: TopUpPack, testCharge: boolean, url: string) {
+  return billing.request({ plan: pack.name, isTest: testCharge, returnUrl: url });
 }
 
 /**
@@ -82,11 +82,15 @@ export async function cancelPlan(
   billing: Billing,
   shopId: string,
   open: { id: string }[],
-  isTest: boolean,
+  testCharge: boolean,
   now = new Date(),
 ) {
   for (const subscription of open) {
-    const cancelled = await billing.cancel({ subscriptionId: subscription.id, isTest, prorate: false });
+    const cancelled = await billing.cancel({
+      subscriptionId: subscription.id,
+      isTest: testCharge,
+      prorate: false,
+    });
     await recordSubscription(db, shopId, { ...cancelled, currentPeriodEnd: null, observedAt: now }, now);
   }
   return open.length;

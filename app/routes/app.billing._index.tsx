@@ -70,11 +70,11 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const parsed = intent.safeParse(Object.fromEntries(await requireFormData(request)));
     if (!parsed.success) return httpError(400, "Unknown billing request");
     const shop = await requireShop(db, session.shop);
-    const isTest = () => chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
+    const testCharge = () => chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
     const cancel = async () => {
       const open = await openSubscriptions(db, shop.id);
       if (open.length === 0) return httpError(400, "You have no paid plan to cancel");
-      await cancelPlan(db, billing, shop.id, open, await isTest());
+      await cancelPlan(db, billing, shop.id, open, await testCharge());
       return {
         notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free.",
       };
@@ -92,7 +92,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
           billing,
           current,
           next,
-          await isTest(),
+          await testCharge(),
           returnUrl(session.shop, env.SHOPIFY_API_KEY, "plan"),
         );
       }
@@ -102,7 +102,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         return requestTopUp(
           billing,
           pack,
-          await isTest(),
+          await testCharge(),
           returnUrl(session.shop, env.SHOPIFY_API_KEY, "top-up"),
         );
       }

@@ -4,6 +4,7 @@ import { HISTORY_ENTRIES, READS_PER_SHOP, type BalanceReads } from "./balance-re
 import { BARE_STATEMENTS_PER_STEP } from "./bare-sql";
 import type { StatementCounts } from "./statement-count";
 import type { Rate, Shape } from "./throughput";
+import { CONCURRENCY, DELIVERIES, P99_TARGET_MS, type WebhookEngineResult } from "./webhook-burst";
 
 export const RATIO_TARGET = 0.5;
 export const BALANCE_TARGET = 1.5;
@@ -76,6 +77,49 @@ export function printReport(machine: string, results: EngineResult[]): void {
         `${verdict(lowest >= RATIO_TARGET)}; balance read ${balance.toFixed(2)}× ` +
         `(target ≤ ${BALANCE_TARGET}×) ${verdict(balance <= BALANCE_TARGET)}`,
     );
+  }
+  console.log(lines.join("\n"));
+}
+
+const ms = (value: number) => value.toFixed(0).padStart(6);
+
+/** The webhook bursts: latency per burst, the mix against the baselines, and the after-burst checks. */
+export function printWebhookReport(machine: string, results: WebhookEngineResult[]): void {
+  const lines: string[] = [`\nMachine: ${machine}`];
+  for (const r of results) lines.push(`${r.engine}: ${r.version}, app LOG_LEVEL=${r.logLevel}`);
+  lines.push(
+    "",
+    `webhook bursts against npm start (production build): ${DELIVERIES} requests at concurrency ${CONCURRENCY}, ms`,
+    `${pad("engine", 9)}${pad("burst", 46)}   p50    p95    p99    max   req/s  app cores  app cpu ms/req  bench cpu ms/req  statuses`,
+  );
+  for (const r of results)
+    for (const b of r.bursts)
+      lines.push(
+        `${pad(r.engine, 9)}${pad(b.label, 46)}${ms(b.p50)} ${ms(b.p95)} ${ms(b.p99)} ${ms(b.max)}` +
+          `${num(b.perSecond, 8)}${b.appCores.toFixed(2).padStart(11)}` +
+          `${(b.appCpuMs / b.count).toFixed(2).padStart(16)}${b.benchCpuMsPerRequest.toFixed(2).padStart(18)}  ` +
+          Object.entries(b.statuses)
+            .map(([status, count]) => `${status}×${count}`)
+            .join(" "),
+      );
+  lines.push("");
+  for (const r of results) {
+    const c = r.checks;
+    const [healthz, bare, mixed] = r.bursts;
+    const all200 = r.bursts.every((b) => (b.statuses[200] ?? 0) === b.count);
+    lines.push(
+      `${r.engine}: ${c.billingSent} billing deliveries, rows ${JSON.stringify(c.rows)}, missing ${c.missing}, ` +
+        `unprocessed ${c.unprocessed}; top-up grants ${c.topUpGrants}/${c.topUpExpected}, granted twice ` +
+        `${c.duplicateGrants}; shops on Starter ${c.starterShops}/${c.shops}; Admin API requests ${c.graphqlRequests} ` +
+        `(${(c.graphqlRequests / c.billingSent).toFixed(2)} per billing delivery)`,
+    );
+    if (healthz && bare && mixed)
+      lines.push(
+        `${r.engine}: mix p99 ${mixed.p99.toFixed(0)} ms = ${(mixed.p99 / healthz.p99).toFixed(1)}× /healthz, ` +
+          `${(mixed.p99 / bare.p99).toFixed(1)}× signed no-read-back; all 200 ${verdict(all200)}; ` +
+          `p99 < ${P99_TARGET_MS} ms ${verdict(mixed.p99 < P99_TARGET_MS)}; processed once, nothing granted ` +
+          `twice ${verdict(c.missing === 0 && c.unprocessed === 0 && c.duplicateGrants === 0 && c.topUpGrants === c.topUpExpected && c.starterShops === c.shops)}`,
+      );
   }
   console.log(lines.join("\n"));
 }

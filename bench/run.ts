@@ -1,20 +1,33 @@
 // `npm run bench`: the credit service against bare SQL on SQLite and PostgreSQL, plus balance reads with a
-// long ledger. Exits non-zero only when something errors; a missed target prints MISSED.
+// long ledger, then webhook bursts against the production build (bench/webhook-burst.ts). Exits non-zero
+// only when something errors; a missed target prints MISSED. `npm run bench -- ledger` or
+// `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks).
 import type { Engine } from "../app/db/connect.server";
 import { createTestDb, ENGINES, type TestDb } from "../tests/db";
 import { balanceReads } from "./balance-read";
 import { openBareSql, type BareSql } from "./bare-sql";
 import { engineVersion, loadAverage, machine } from "./machine";
-import { printReport, type EngineResult, type ShapeResult } from "./report";
+import { printReport, printWebhookReport, type EngineResult, type ShapeResult } from "./report";
 import { serviceReserveCapture } from "./service";
 import { fundedShops } from "./shops";
 import { statementsPerOp } from "./statement-count";
 import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
+import { buildApp, webhookBurst, type AppBuild, type WebhookEngineResult } from "./webhook-burst";
+
+const PARTS = ["ledger", "webhooks"] as const;
+const asked = process.argv.slice(2).concat(process.env.BENCH ? process.env.BENCH.split(",") : []);
+for (const part of asked)
+  if (!(PARTS as readonly string[]).includes(part)) {
+    console.error(`bench: unknown part ${part}; choose from ${PARTS.join(", ")}`);
+    process.exit(2);
+  }
+const runs = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.includes(part);
 
 // The whole bench takes a few minutes; past this something hangs (a lock wait), so clean up and fail.
-const WATCHDOG_MS = 10 * 60_000;
+const WATCHDOG_MS = 15 * 60_000;
 
 const open = new Set<TestDb>();
+let appBuild: AppBuild | undefined;
 
 async function freshDb(engine: Engine): Promise<TestDb> {
   const t = await createTestDb(engine);
@@ -66,13 +79,31 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
 
 async function main(): Promise<void> {
   console.log(`${machine()}; load average at the start ${loadAverage()}`);
-  const results: EngineResult[] = [];
-  for (const engine of ENGINES) results.push(await benchEngine(engine));
-  printReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+  if (runs("ledger")) {
+    const results: EngineResult[] = [];
+    for (const engine of ENGINES) results.push(await benchEngine(engine));
+    printReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+  }
+  if (runs("webhooks")) {
+    console.log("webhooks: npm run build in a temp copy");
+    appBuild = await buildApp();
+    try {
+      const results: WebhookEngineResult[] = [];
+      for (const engine of ENGINES) {
+        console.log(`webhooks ${engine}: load average ${loadAverage()}`);
+        results.push(await webhookBurst(appBuild, engine));
+      }
+      printWebhookReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+    } finally {
+      appBuild.remove();
+      appBuild = undefined;
+    }
+  }
 }
 
 const watchdog = setTimeout(() => {
   console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
+  appBuild?.remove();
   void Promise.allSettled([...open].map((t) => t.drop())).finally(() => process.exit(1));
 }, WATCHDOG_MS);
 

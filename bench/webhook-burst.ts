@@ -5,18 +5,16 @@
 // opening the app with a session token, real charges created and approved in the emulator, then 500 validly
 // signed deliveries at concurrency 50 (billing updates whose read-back runs, plus compliance topics), with
 // the same burst against /healthz and against a signed webhook that does no read-back as the baseline.
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { promisify } from "node:util";
-import { buildSync } from "esbuild";
 import type { Db, Engine } from "../app/db/connect.server";
 import { TOP_UP_PACKS } from "../app/billing/plans";
 import { createTestDb } from "../tests/db";
+import { buildInCopy, freePort } from "../tests/production-build";
+import { bundleEmulatorRegister } from "../scripts/emulator-register.mjs";
 import { hostParam, startEmulator, type ShopifyEmulator } from "../tools/shopify-emulator";
 import { purchasePayload, subscriptionPayload, topicPayload } from "../tools/shopify-emulator/payloads";
 import { appWebhookApiVersion } from "../tools/shopify-emulator/webhooks";
@@ -30,7 +28,6 @@ const SHOPS = 25;
 const PURCHASES_PER_SHOP = 3;
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const NOT_COPIED = new Set(["node_modules", ".git", "build", ".cache", "tests", "bench", "docs"]);
 const API_KEY = "bench-api-key";
 const API_SECRET = "bench-api-secret";
 const APP_URL = "https://app.example.com"; // production refuses http://; requests go to 127.0.0.1 directly
@@ -87,46 +84,19 @@ export interface AppBuild {
   remove(): void;
 }
 
-/** `npm run build` in a copy of the repository; the working tree's build/ stays untouched. */
+/** The production build in a copy of the repository, and the emulator's fetch override bundled beside it. */
 export async function buildApp(): Promise<AppBuild> {
-  const dir = mkdtempSync(join(tmpdir(), "webhook-burst-"));
+  const build = await buildInCopy("webhook-burst");
   try {
-    for (const entry of readdirSync(ROOT))
-      if (!NOT_COPIED.has(entry)) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-    await promisify(execFile)("npm", ["run", "build"], {
-      cwd: dir,
-      env: { ...process.env, NODE_ENV: "production" },
-    });
-    // As scripts/dev.mjs bundles it: plain JavaScript, packages left to resolve from the copy's node_modules,
-    // so they are the instances the build imports.
-    const register = join(dir, "emulator-register.mjs");
-    buildSync({
-      entryPoints: [join(ROOT, "tools/shopify-emulator/register.ts")],
-      outfile: register,
-      bundle: true,
-      packages: "external",
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      logLevel: "silent",
-    });
-    return { dir, register, remove: () => rmSync(dir, { recursive: true, force: true }) };
+    const register = bundleEmulatorRegister(join(build.dir, "emulator-register.mjs"));
+    return { dir: build.dir, register, remove: build.remove };
   } catch (error) {
-    rmSync(dir, { recursive: true, force: true });
+    build.remove();
     throw error;
   }
 }
 
 // ------------------------------------------------------------------------------------------ the app process
-
-async function freePort() {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** utime + stime of every process in the group (npm and the node server under it), in ms. */
 function groupCpuMs(pgid: number): number {

@@ -5,8 +5,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildSync } from "esbuild";
 import { tsImport } from "tsx/esm/api";
+import { bundleEmulatorRegister } from "./emulator-register.mjs";
 import { pipeRedacted, redact } from "./redact-log.mjs";
 import { applyMigrations, sqliteFilePath } from "./migrations.mjs";
 import { portsInUse } from "./ports.mjs";
@@ -118,19 +118,9 @@ try {
 if (stopping) await shutdown(0);
 
 // The app reaches the emulator through a fetch override loaded before it (tools/shopify-emulator/
-// register.ts), and loads the emulator's stand-in App Bridge instead of Shopify's CDN. The override is
-// bundled to plain JavaScript first: loading TypeScript through tsx's hooks into the Remix CLI hung on a
-// cold tsx cache (Node 20), which is every fresh clone. Next to node_modules, so its imports resolve.
-const register = join(root, "node_modules/.cache/shopify-emulator/register.mjs");
-buildSync({
-  entryPoints: [join(root, "tools/shopify-emulator/register.ts")],
-  outfile: register,
-  bundle: true,
-  packages: "external",
-  platform: "node",
-  format: "esm",
-  target: "node20",
-});
+// register.ts, bundled by scripts/emulator-register.mjs next to node_modules, so its imports resolve), and
+// loads the emulator's stand-in App Bridge instead of Shopify's CDN.
+const register = bundleEmulatorRegister(join(root, "node_modules/.cache/shopify-emulator/register.mjs"));
 // The server's output goes through redact() (scripts/redact-log.mjs): no session tokens in the dev log.
 server = spawn(join(root, "node_modules/.bin/remix"), ["vite:dev", "--port", port, "--strictPort"], {
   stdio: ["inherit", "pipe", "pipe"],

@@ -2,42 +2,21 @@
 // NODE_ENV=production, as child processes. Built once, in a copy of the repository (the working tree's own
 // build/ stays untouched), on SQLite: a database the server cannot use stops the start with one line and a
 // non-zero exit; a usable one serves /healthz.
-import { execFile, spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { applyMigrations } from "../../scripts/migrations.mjs";
+import { buildInCopy, freePort, type ProductionBuild } from "../production-build";
 
-const ROOT = new URL("../..", import.meta.url).pathname;
-const NOT_COPIED = new Set(["node_modules", ".git", "build", ".cache", "tests", "bench", "docs"]);
-
+let build: ProductionBuild;
 let dir: string;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "deployment-boot-"));
-  for (const entry of readdirSync(ROOT))
-    if (!NOT_COPIED.has(entry)) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  await promisify(execFile)("npm", ["run", "build"], {
-    cwd: dir,
-    env: { ...process.env, NODE_ENV: "production" },
-  });
+  build = await buildInCopy("deployment-boot");
+  dir = build.dir;
 }, 180_000);
 
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-async function freePort() {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+afterAll(() => build?.remove());
 
 /** `npm start` with these settings: resolves when it exits, or once `ready` answers true. */
 async function start(

@@ -16,6 +16,7 @@ import { shopifyApp } from "@shopify/shopify-app-remix/server";
 import { decode } from "turbo-stream";
 import { createServer as createViteServer, type Plugin, type ViteDevServer } from "vite";
 import type { connectDb as ConnectDb, Engine } from "../app/db/connect.server";
+import type { OfflineAdmin } from "../app/jobs/billing-reconcile.server";
 import { emulatorFetch, hostParam, startEmulator, type ShopSeed } from "../tools/shopify-emulator";
 import { createTestDb } from "./db";
 
@@ -316,6 +317,14 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     await t.drop();
   }
 
+  /** An offline Admin API client from the app's own shopify.server.ts (as Vite loaded it), as its job uses. */
+  const offlineAdmin: OfflineAdmin = async (shop) => {
+    const shopify = (await vite.ssrLoadModule("/app/shopify.server.ts")) as {
+      unauthenticated: { admin: OfflineAdmin };
+    };
+    return shopify.unauthenticated.admin(shop);
+  };
+
   return {
     t,
     db: t.db,
@@ -331,6 +340,7 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     actionResult,
     chargeIdFrom,
     openDocument,
+    offlineAdmin,
     returnFrom,
     shopRow,
     close,

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ensureCurrentCycle } from "../../app/billing/cycle.server";
 import { claimBillingCheck, reconcileBilling } from "../../app/billing/reconcile.server";
 import type { Engine } from "../../app/db/connect.server";
-import type { OfflineAdmin } from "../../app/jobs/billing-reconcile.server";
 import { getBalance } from "../../app/ledger/balance.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
 import { DEFERRED_APPROVALS, type DeferredApproval } from "../../tools/shopify-emulator/state";
@@ -28,13 +27,8 @@ interface BillingPage {
 export function billingDowngradeScenarios(engine: Engine) {
   describe(`downgrades on ${engine}`, () => {
     let h: AppHarness;
-    let offlineAdmin: OfflineAdmin;
     beforeAll(async () => {
       h = await startAppHarness(engine);
-      const shopify = (await h.vite.ssrLoadModule("/app/shopify.server.ts")) as {
-        unauthenticated: { admin: OfflineAdmin };
-      };
-      offlineAdmin = (shop) => shopify.unauthenticated.admin(shop);
     });
     afterAll(() => h.close());
 
@@ -83,7 +77,7 @@ export function billingDowngradeScenarios(engine: Engine) {
       expect((await getBalance(h.db, shop.id, boundary)).available).toBe(paid ? 0 : 10);
       // ...and its billing check is due at once, whenever it was last checked.
       expect(await claimBillingCheck(h.db, { ...shop, billingCheckedAt: new Date() }, boundary)).toBe(true);
-      const { admin } = await offlineAdmin(domain);
+      const { admin } = await h.offlineAdmin(domain);
       await reconcileBilling(h.db, shop.id, admin.graphql, boundary);
       return { shopId: shop.id, boundary };
     }

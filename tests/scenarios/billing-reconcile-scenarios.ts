@@ -13,7 +13,7 @@ import {
   BILLING_CHECK_EVERY_MS,
 } from "../../app/billing/reconcile.server";
 import type { Engine } from "../../app/db/connect.server";
-import { reconcileDueShops, type OfflineAdmin } from "../../app/jobs/billing-reconcile.server";
+import { reconcileDueShops } from "../../app/jobs/billing-reconcile.server";
 import { startSweeper } from "../../app/jobs/sweeper.server";
 import { getBalance } from "../../app/ledger/balance.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
@@ -31,14 +31,8 @@ interface BillingPage {
 export function billingReconcileScenarios(engine: Engine) {
   describe(`billing reconcile on ${engine}`, () => {
     let h: AppHarness;
-    let offlineAdmin: OfflineAdmin;
     beforeAll(async () => {
       h = await startAppHarness(engine);
-      // The app's own shopify.server.ts (as Vite loaded it): its offline sessions, its Shopify clients.
-      const shopify = (await h.vite.ssrLoadModule("/app/shopify.server.ts")) as {
-        unauthenticated: { admin: OfflineAdmin };
-      };
-      offlineAdmin = (shop) => shopify.unauthenticated.admin(shop);
     });
     afterAll(() => h.close());
     afterEach(() => {
@@ -189,7 +183,7 @@ export function billingReconcileScenarios(engine: Engine) {
       await lostCharge(store, { intent: "buy-top-up", pack: "pack-25" });
       await lostCharge(store, { intent: "buy-top-up", pack: "pack-100" });
       const shop = await h.shopRow(store);
-      const { admin } = await offlineAdmin(store);
+      const { admin } = await h.offlineAdmin(store);
       const startAt = Date.now() + 2000;
       const [there, here] = await Promise.all([
         secondInstance(store, "reconcile", startAt),
@@ -242,11 +236,11 @@ export function billingReconcileScenarios(engine: Engine) {
       await checkedAgo(first, 20 * 24 * 3600e3);
       await checkedAgo(second, 10 * 24 * 3600e3);
 
-      const tick1 = await reconcileDueShops(h.db, offlineAdmin, { limit: 1 });
+      const tick1 = await reconcileDueShops(h.db, h.offlineAdmin, { limit: 1 });
       expect(tick1).toEqual({ [first]: { checked: true, subscriptions: 0, topUps: 1 } });
-      const tick2 = await reconcileDueShops(h.db, offlineAdmin, { limit: 1 });
+      const tick2 = await reconcileDueShops(h.db, h.offlineAdmin, { limit: 1 });
       expect(tick2).toEqual({ [second]: { checked: true, subscriptions: 0, topUps: 1 } });
-      const tick3 = await reconcileDueShops(h.db, offlineAdmin, { limit: 10 });
+      const tick3 = await reconcileDueShops(h.db, h.offlineAdmin, { limit: 10 });
       expect(Object.keys(tick3)).not.toContain(gone);
       expect(Object.keys(tick3)).not.toContain(first);
       for (const store of [first, second]) expect(await topUpGrants(store)).toHaveLength(1);
@@ -260,7 +254,7 @@ export function billingReconcileScenarios(engine: Engine) {
       // Replace the app's sweeper (started by entry.server.tsx) with one ticking fast.
       clearInterval(globalThis.sweeperTimer);
       globalThis.sweeperTimer = undefined;
-      startSweeper(h.db, 20, offlineAdmin);
+      startSweeper(h.db, 20, h.offlineAdmin);
       try {
         await vi.waitFor(async () => expect(await topUpGrants(store)).toHaveLength(1), { timeout: 10_000 });
       } finally {

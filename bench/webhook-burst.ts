@@ -6,7 +6,7 @@
 // signed deliveries at concurrency 50 (billing updates whose read-back runs, plus compliance topics), with
 // the same burst against /healthz and against a signed webhook that does no read-back as the baseline.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -14,6 +14,7 @@ import type { Db, Engine } from "../app/db/connect.server";
 import { TOP_UP_PACKS } from "../app/billing/plans";
 import { createTestDb } from "../tests/db";
 import { buildInCopy, freePort } from "../tests/production-build";
+import { webhookHeaders } from "../tests/shopify-webhook";
 import { bundleEmulatorRegister } from "../scripts/emulator-register.mjs";
 import { hostParam, startEmulator, type ShopifyEmulator } from "../tools/shopify-emulator";
 import { purchasePayload, subscriptionPayload, topicPayload } from "../tools/shopify-emulator/payloads";
@@ -197,15 +198,7 @@ function signed(topic: string, shop: string, body: unknown, webhookId = randomUU
     init: {
       method: "POST",
       body: raw,
-      headers: {
-        "Content-Type": "application/json",
-        "X-Shopify-Hmac-Sha256": createHmac("sha256", API_SECRET).update(raw).digest("base64"),
-        "X-Shopify-Topic": topic,
-        "X-Shopify-Shop-Domain": shop,
-        "X-Shopify-Webhook-Id": webhookId,
-        "X-Shopify-API-Version": apiVersion,
-        "X-Shopify-Triggered-At": new Date().toISOString(),
-      },
+      headers: webhookHeaders({ topic, shop, raw, secret: API_SECRET, webhookId, apiVersion }),
     },
   };
 }

@@ -5,6 +5,7 @@
 // engine. Only the network edge is replaced: shopify-api's fetch goes to the emulator. Nothing else is
 // stubbed; tests drive it over HTTP as a browser and Shopify would.
 import "@shopify/shopify-app-remix/adapters/node";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -325,6 +326,20 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     return shopify.unauthenticated.admin(shop);
   };
 
+  /**
+   * A store of the test's own, installed as a store owner installs it: the emulator knows it, and its first
+   * request is the admin opening the app (a document request), which exchanges its token and grants Free.
+   */
+  async function installStore(prefix: string, seed: Partial<Omit<ShopSeed, "domain">> = {}) {
+    const domain = `${prefix}-${randomUUID().slice(0, 8)}.myshopify.com`;
+    emulator.addShop({ partnerDevelopment: false, ...seed, domain });
+    const page = await openDocument(domain, "/app/billing");
+    if (page.status !== 200)
+      throw new Error(`installing ${domain}: the Billing page answered ${page.status}`);
+    await page.text();
+    return domain;
+  }
+
   return {
     t,
     db: t.db,
@@ -340,6 +355,7 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     actionResult,
     chargeIdFrom,
     openDocument,
+    installStore,
     offlineAdmin,
     returnFrom,
     shopRow,

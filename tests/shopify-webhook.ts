@@ -22,22 +22,44 @@ export interface Delivery {
   webhookId?: string;
 }
 
+/**
+ * The headers Shopify sends with a webhook: an HMAC-SHA256 of the raw body with the app's secret (another
+ * secret forges it), and the unsigned topic, shop, id, API version and time.
+ */
+export function webhookHeaders({
+  topic,
+  shop,
+  raw,
+  secret = process.env.SHOPIFY_API_SECRET ?? "",
+  webhookId = randomUUID(),
+  apiVersion = "2026-07",
+}: {
+  topic: string;
+  shop: string;
+  raw: string;
+  secret?: string;
+  webhookId?: string;
+  apiVersion?: string;
+}): Record<string, string> {
+  return {
+    "Content-Type": "application/json",
+    "X-Shopify-Hmac-Sha256": createHmac("sha256", secret).update(raw).digest("base64"),
+    "X-Shopify-Topic": topic,
+    "X-Shopify-Shop-Domain": shop,
+    "X-Shopify-Webhook-Id": webhookId,
+    "X-Shopify-API-Version": apiVersion,
+    "X-Shopify-Triggered-At": new Date().toISOString(),
+  };
+}
+
 export async function webhookRequest({ topic, shop, body = {}, secret, webhookId }: Delivery) {
   // Imported late: the app validates its settings on import, after the test has pointed DATABASE_URL.
   const { apiVersion } = await import("../app/shopify.server");
   const raw = JSON.stringify(body);
-  const key = secret ?? process.env.SHOPIFY_API_SECRET ?? "";
   return new Request(`http://localhost:3000/webhooks/${topic}`, {
     method: "POST",
     body: raw,
-    headers: {
-      "Content-Type": "application/json",
-      "X-Shopify-Hmac-Sha256": createHmac("sha256", key).update(raw).digest("base64"),
-      "X-Shopify-Topic": topic,
-      "X-Shopify-Shop-Domain": shop,
-      "X-Shopify-Webhook-Id": webhookId ?? randomUUID(),
-      "X-Shopify-API-Version": apiVersion,
-    },
+    headers: webhookHeaders({ topic, shop, raw, secret, webhookId, apiVersion }),
   });
 }
 

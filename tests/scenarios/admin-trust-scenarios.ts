@@ -34,14 +34,7 @@ export function adminTrustScenarios(engine: Engine) {
       vi.restoreAllMocks();
     });
 
-    async function installedStore() {
-      const domain = `trust-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: false });
-      const page = await h.openDocument(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      await page.text();
-      return domain;
-    }
+    const installedStore = () => h.installStore("trust");
 
     /** Counts the Admin GraphQL requests the app makes for `shop` while `work` runs. */
     async function graphqlCallsDuring(shop: string, work: () => Promise<void>) {

@@ -4,7 +4,6 @@
 // Shopify's billing back at the cycle boundary (the reconcile, due as soon as the cycle ends) and grants the
 // next cycle from that read, never from what it last heard. Run once per engine
 // (billing-downgrade.<engine>.test.ts).
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ensureCurrentCycle } from "../../app/billing/cycle.server";
 import { claimBillingCheck, reconcileBilling } from "../../app/billing/reconcile.server";
@@ -32,14 +31,8 @@ export function billingDowngradeScenarios(engine: Engine) {
     });
     afterAll(() => h.close());
 
-    async function installedStore(deferredApproval: DeferredApproval) {
-      const domain = `down-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: false, deferredApproval });
-      const page = await h.openDocument(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      await page.text();
-      return domain;
-    }
+    const installedStore = (deferredApproval: DeferredApproval) =>
+      h.installStore("down", { deferredApproval });
 
     const open = (domain: string) => h.loaderData<BillingPage>(domain, "/app/billing", BILLING_PAGE);
 

@@ -4,7 +4,6 @@
 // request handler) and in the background job, once however many instances race. Run once per engine
 // (billing-reconcile.<engine>.test.ts).
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import {
@@ -39,14 +38,7 @@ export function billingReconcileScenarios(engine: Engine) {
       vi.restoreAllMocks();
     });
 
-    async function installedStore() {
-      const domain = `lost-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: false });
-      const page = await h.openDocument(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      await page.text();
-      return domain;
-    }
+    const installedStore = () => h.installStore("lost");
 
     /** Asks for a charge, approves it on Shopify's page, and loses both the return visit and the webhooks. */
     async function lostCharge(store: string, fields: Record<string, string>) {

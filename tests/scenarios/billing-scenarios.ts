@@ -1,7 +1,6 @@
 // Billing end to end, as a store owner and Shopify drive it: the app behind Remix's request handler over
 // HTTP (tests/app-harness.ts), the local Shopify Admin emulator, a real database. Run once per engine
 // (billing.<engine>.test.ts).
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Engine } from "../../app/db/connect.server";
 import { getBalance } from "../../app/ledger/balance.server";
@@ -33,15 +32,8 @@ export function billingScenarios(engine: Engine) {
      * A store of its own for each scenario: a normal store, a development store (test charges only), or
      * an App Store reviewer's staff store (test charges only whatever `test` says, not a development store).
      */
-    async function installedStore({ development = false, staffReview = false } = {}) {
-      const domain = `store-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: development, staffReview });
-      // The store owner opens the app from the admin: the shop's first request, a document request.
-      const page = await h.openDocument(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      await page.text();
-      return domain;
-    }
+    const installedStore = ({ development = false, staffReview = false } = {}) =>
+      h.installStore("store", { partnerDevelopment: development, staffReview });
 
     /** The Billing page's data, as the app's client-side navigation to it loads it (single fetch). */
     async function open(domain: string) {

@@ -2,14 +2,13 @@
 // handler, authenticated or signed so the handlers are reached: bad input must answer 4xx (never 5xx) and
 // leave the ledger exactly as it was. Run once per engine (fuzz.<engine>.test.ts); the seed is printed,
 // FUZZ_SEED replays a run and FUZZ_RUNS sets how many requests it sends.
-import { createHmac, randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Engine } from "../../app/db/connect.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
 import { sessionToken } from "../../tools/shopify-emulator";
 import { BROWSER, startAppHarness, type AppHarness } from "../app-harness";
-import { WEBHOOK_TOPICS } from "../shopify-webhook";
+import { WEBHOOK_TOPICS, webhookHeaders } from "../shopify-webhook";
 
 /** A session token as Shopify signs it with the app's secret, naming any shop (dest https://<shop>). */
 const tokenFor = (shop: string) =>
@@ -220,21 +219,18 @@ export function fuzzScenarios(engine: Engine) {
           route === "shop/redact" && body.includes(`"${shop}"`)
             ? body.replaceAll(shop, "other.myshopify.com")
             : body;
-        const hmac = createHmac("sha256", signed ? (process.env.SHOPIFY_API_SECRET as string) : "forged")
-          .update(raw)
-          .digest("base64");
+        const headers = webhookHeaders({
+          topic: topicHeader === "same" ? route : topicHeader,
+          shop,
+          raw,
+          ...(signed ? {} : { secret: "forged" }),
+        });
+        if (contentType) headers["Content-Type"] = contentType;
+        else delete headers["Content-Type"];
         return {
           method: "POST",
           path: `/webhooks/${route}`,
-          headers: {
-            ...(contentType ? { "Content-Type": contentType } : {}),
-            "X-Shopify-Hmac-Sha256": hmac,
-            "X-Shopify-Topic": topicHeader === "same" ? route : topicHeader,
-            "X-Shopify-Shop-Domain": shop,
-            "X-Shopify-Webhook-Id": randomUUID(),
-            "X-Shopify-API-Version": "2026-07",
-            "X-Shopify-Triggered-At": new Date().toISOString(),
-          },
+          headers,
           body: raw,
           describe: `POST /webhooks/${route} topic=${topicHeader} shop=${shop} ${raw.slice(0, 120)}`,
         };

@@ -3,14 +3,12 @@
 // id it should not take. Each must answer 4xx and leave both shops' rows exactly as they were; the genuine
 // delivery must still work. And no webhook answers 5xx for bad input. Through HTTP, against the app's
 // handlers and the Shopify Admin emulator; run once per engine (webhook-trust.<engine>.test.ts).
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Engine } from "../../app/db/connect.server";
 import { startAppHarness, type AppHarness } from "../app-harness";
-import { WEBHOOK_TOPICS } from "../shopify-webhook";
+import { WEBHOOK_TOPICS, webhookHeaders } from "../shopify-webhook";
 
-// Must equal app/shopify.server.ts's apiVersion (only its presence is checked).
-const API_VERSION = "2026-07";
 type Topic = (typeof WEBHOOK_TOPICS)[number];
 
 interface Post {
@@ -33,33 +31,17 @@ export function webhookTrustScenarios(engine: Engine) {
     afterAll(() => h.close());
 
     /** A delivery as Shopify sends one: the raw body signed with the app's secret, headers unsigned. */
-    async function post({ route, topic = route, shop, body, webhookId = randomUUID(), secret }: Post) {
+    async function post({ route, topic = route, shop, body, webhookId, secret }: Post) {
       const raw = typeof body === "string" ? body : JSON.stringify(body);
-      const key = secret ?? (process.env.SHOPIFY_API_SECRET as string);
       const response = await fetch(`${h.appUrl}/webhooks/${route}`, {
         method: "POST",
-        headers: {
-          "Content-Type": "application/json",
-          "X-Shopify-Hmac-Sha256": createHmac("sha256", key).update(raw).digest("base64"),
-          "X-Shopify-Topic": topic,
-          "X-Shopify-Shop-Domain": shop,
-          "X-Shopify-Webhook-Id": webhookId,
-          "X-Shopify-API-Version": API_VERSION,
-          "X-Shopify-Triggered-At": new Date().toISOString(),
-        },
+        headers: webhookHeaders({ topic, shop, raw, secret, webhookId }),
         body: raw,
       });
       return { status: response.status, text: await response.text() };
     }
 
-    async function installedStore() {
-      const domain = `store-${randomUUID().slice(0, 8)}.myshopify.com`;
-      h.emulator.addShop({ domain, partnerDevelopment: false });
-      const page = await h.appFetch(domain, "/app/billing");
-      expect(page.status).toBe(200);
-      await page.arrayBuffer();
-      return domain;
-    }
+    const installedStore = () => h.installStore("store");
 
     const shopGid = (domain: string) => `gid://shopify/Shop/${h.emulator.shop(domain).record.id}`;
 

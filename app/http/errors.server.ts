@@ -7,6 +7,7 @@ import {
   HttpRequestError,
   HttpRetriableError,
 } from "@shopify/shopify-api";
+import { ContentNotFound, InvalidContent } from "../content/errors";
 import { LedgerError } from "../ledger/errors";
 
 /** The JSON error answer every route uses: `{ error: "<sentence>", ...details }`. */
@@ -74,6 +75,10 @@ export function isTransientDatabaseError(error: unknown): boolean {
 export function toHttpError(error: unknown): Response | undefined {
   if (error instanceof Response) return error;
   if (error instanceof LedgerError) return ledgerErrorResponse(error);
+  // Another shop's id is answered exactly like an id that never existed.
+  if (error instanceof ContentNotFound) return httpError(404, error.message, { code: "not_found" });
+  if (error instanceof InvalidContent)
+    return httpError(400, error.message, { code: "invalid_input", fieldErrors: error.fieldErrors });
   if (isTransientDatabaseError(error))
     return unavailable("The app's database is busy; try again in a moment");
   // Shopify refused the charge (its userErrors say why): asking again the same way gets the same answer.

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -27,6 +27,8 @@ import {
 import { recordInstall } from "../shops/life-cycle.server";
 import { noticeFrom } from "../billing-page/notices";
 import { FREE_PLAN, planByKey, topUpPackByKey } from "../billing/plans";
+import { ACTION_LABELS } from "../ledger/action-labels";
+import { isAction } from "../ledger/prices";
 import { reconcileBillingIfDue } from "../billing/reconcile.server";
 import db from "../db.server";
 import { env } from "../env.server";
@@ -118,15 +120,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 // headers reach the response only through this route's own `headers` export: without it Remix answers a
 // bare 401 and the button does nothing. (app.tsx's boundary.headers only sees errors of the layout.)
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
-
-const ACTION_LABELS: Record<string, string> = {
-  "topic.research": "Topic research",
-  "draft.generate": "Draft generation",
-  "draft.regenerate": "Draft regeneration",
-  "automation.run": "Automation run that saves a draft",
-  "cover.generate": "Cover image",
-  "draft.rewrite": "AI rewrite",
-};
 
 const date = (iso: string) => new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium" });
 
@@ -240,7 +233,7 @@ export default function BillingPage() {
                 columnContentTypes={["text", "numeric"]}
                 headings={["Action", "Credits"]}
                 rows={Object.entries(data.prices).map(([action, credits]) => [
-                  ACTION_LABELS[action] ?? action,
+                  isAction(action) ? ACTION_LABELS[action] : action,
                   credits,
                 ])}
               />
@@ -258,7 +251,13 @@ export default function BillingPage() {
                 headings={["Date", "Activity", "Credits", "Balance"]}
                 rows={data.entries.map((entry) => [
                   date(entry.createdAt),
-                  `${entry.action ? (ACTION_LABELS[entry.action.split("+")[0] ?? ""] ?? entry.action) : entry.type}${entry.test ? " (test)" : ""}`,
+                  entry.draftId ? (
+                    <Link key={entry.id} to={`/app/drafts/${entry.draftId}`}>
+                      {`${entry.label}${entry.test ? " (test)" : ""}`}
+                    </Link>
+                  ) : (
+                    `${entry.label}${entry.test ? " (test)" : ""}`
+                  ),
                   entry.credits > 0 ? `+${entry.credits}` : String(entry.credits),
                   entry.postedAfter,
                 ])}

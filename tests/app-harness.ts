@@ -167,7 +167,13 @@ export async function decodeSingleFetch(response: Response): Promise<unknown> {
   return decoded.value;
 }
 
-export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopSeed[] } = {}) {
+export interface AppHarnessOptions {
+  shops?: ShopSeed[];
+  /** Settings for the app beyond the test defaults (AI_BASE_URL …), set before the app loads, undone on close. */
+  env?: Record<string, string>;
+}
+
+export async function startAppHarness(engine: Engine, { shops, env = {} }: AppHarnessOptions = {}) {
   const started = performance.now();
   const t = await createTestDb(engine);
   let handle: (request: Request) => Promise<Response> = async () => new Response("Starting", { status: 503 });
@@ -200,6 +206,8 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
   // plugin copies any .env file into process.env when Vite reads its config.
   process.env.DATABASE_URL = t.url;
   process.env.SHOPIFY_APP_URL = appUrl;
+  const previousEnv = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
   // The app's database client, made by the app's own instance of connect.server.ts (the ledger keeps each
   // client's money driver in that module's WeakMap, so a client made by this file's instance, `t.db`, would
   // have none there); app/db.server.ts takes it from this global. `t.db` stays the test's own client on
@@ -225,14 +233,20 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     return fetch(`${appUrl}${path}`, { ...init, headers });
   }
 
+  /** Where Remix's client sends single fetch requests for `path`: `<path>.data`, the query kept. */
+  function dataUrl(path: string) {
+    const url = new URL(path, appUrl);
+    url.pathname = url.pathname === "/" ? "/_root.data" : `${url.pathname.replace(/\/$/, "")}.data`;
+    return url;
+  }
+
   /**
    * A client-side navigation to `path` (or a revalidation after an action): Remix's single fetch GET
    * `<path>.data`, which runs the loaders of every route matching `path` (the layout's with the page's).
    * Answers the response and each route's result by route id ("routes/app.billing._index").
    */
   async function navigate(shop: string, path: string) {
-    const url = new URL(path, appUrl);
-    url.pathname = url.pathname === "/" ? "/_root.data" : `${url.pathname.replace(/\/$/, "")}.data`;
+    const url = dataUrl(path);
     url.searchParams.delete("index"); // as Remix's client strips a bare ?index from loader requests
     const response = await appFetch(shop, `${url.pathname}${url.search}`, { redirect: "manual" });
     const results = response.status === 204 ? {} : ((await decodeSingleFetch(response)) as object);
@@ -249,18 +263,30 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
   }
 
   /**
-   * Submits a form of the Billing page, as Remix's <Form method="post"> does under single fetch (react's
-   * singleFetchActionStrategy): POST `/app/billing.data?index`, the fields URL-encoded, from the app's origin,
-   * through App Bridge's fetch (session token). The response is Remix's: status and headers as the browser
-   * gets them; `actionResult(response)` decodes the body.
+   * Submits a form of the page at `path` (`?index` for an index route), as Remix's <Form method="post"> and
+   * fetcher.submit do under single fetch (react's singleFetchActionStrategy): POST `<path>.data`, the fields
+   * URL-encoded, from the app's origin, through App Bridge's fetch (session token). A string body goes as
+   * it is, under `contentType`. The response is Remix's: status and headers as the browser gets them;
+   * `actionResult(response)` decodes the body.
    */
-  async function submitBilling(shop: string, fields: Record<string, string>) {
-    return appFetch(shop, "/app/billing.data?index", {
+  async function submitForm(
+    shop: string,
+    path: string,
+    body: URLSearchParams | Record<string, string> | string,
+    { contentType }: { contentType?: string } = {},
+  ) {
+    const url = dataUrl(path);
+    return appFetch(shop, `${url.pathname}${url.search}`, {
       method: "POST",
-      body: new URLSearchParams(fields),
-      headers: { Origin: appUrl },
+      body: typeof body === "string" || body instanceof URLSearchParams ? body : new URLSearchParams(body),
+      headers: { Origin: appUrl, ...(contentType ? { "Content-Type": contentType } : {}) },
       redirect: "manual",
     });
+  }
+
+  /** Submits a form of the Billing page (submitForm). */
+  async function submitBilling(shop: string, fields: Record<string, string>) {
+    return submitForm(shop, "/app/billing?index", fields);
   }
 
   /** An action's single fetch answer: `{ data }` it returned, or `{ error }` (a ThrownResponse) it threw. */
@@ -305,6 +331,8 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
   }
 
   async function close() {
+    // The app's job queue runs on its db client (and the app's modules): its workers finish first.
+    await globalThis.jobQueues?.get(appDb)?.stop();
     await emulator.webhooks.idle();
     await emulator.close();
     await new Promise((resolve) => server.close(resolve));
@@ -313,6 +341,9 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     clearInterval(globalThis.sweeperTimer);
     globalThis.sweeperTimer = undefined;
     globalThis.prismaGlobal = undefined;
+    for (const [key, value] of Object.entries(previousEnv))
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
     setAbstractFetchFunc(previousFetch);
     await appDb.$disconnect();
     await t.drop();
@@ -351,6 +382,7 @@ export async function startAppHarness(engine: Engine, { shops }: { shops?: ShopS
     appFetch,
     navigate,
     loaderData,
+    submitForm,
     submitBilling,
     actionResult,
     chargeIdFrom,

@@ -321,6 +321,9 @@ describe.each(ENGINES)("drafts on %s", (engine) => {
       blogId: "gid://shopify/Blog/1",
       version: 1,
     });
+    // Writes within one millisecond tie on updatedAt; fix the order the page must show.
+    for (const [i, id] of [c.draftId, b.draftId, a.draftId].entries())
+      await t.db.draft.update({ where: { id }, data: { updatedAt: new Date(Date.now() + (i + 1) * 1000) } });
     const entry = (shopId: string, type: string, credits: number, reference: string | null) =>
       t.db.ledgerEntry.create({ data: { shopId, type, credits, postedAfter: 0, reference } });
     await entry(shop.id, "debit", -2, a.draftId);

@@ -13,6 +13,11 @@ export type FollowedJob = { id: string; view: JobView | null; lost: boolean };
 
 const finished = (view: JobView | null) => view?.status === "succeeded" || view?.status === "failed";
 
+/** Whether the followed job still runs (its buttons stay disabled until it is done). */
+export function inProgress(job: FollowedJob | null): boolean {
+  return job !== null && !job.lost && !finished(job.view);
+}
+
 /**
  * The job being followed (or null), and `follow(id)` to start following one. `onSucceeded` runs once per job
  * that succeeds while followed here: navigate to its draft, reload the page's data, show its ideas.

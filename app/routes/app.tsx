@@ -24,6 +24,8 @@ export default function App() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/briefs">Briefs</Link>
+        <Link to="/app/drafts">Drafts</Link>
         <Link to="/app/billing">Billing</Link>
       </NavMenu>
       <Outlet />

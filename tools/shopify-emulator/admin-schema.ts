@@ -35,6 +35,8 @@ export const adminSchema: Schema = {
     "AppPurchaseStatus",
     "AppPricingInterval",
     "ArticleCreateUserErrorCode",
+    "ArticleUpdateUserErrorCode",
+    "ProductStatus",
     "CountPrecision",
     "WebhookSubscriptionTopic",
   ]),
@@ -46,6 +48,8 @@ export const adminSchema: Schema = {
         nodes: { type: "[Node]!", args: ["ids"] },
         shop: "Shop!",
         blogs: { type: "BlogConnection!", args: PAGE_ARGS },
+        products: { type: "ProductConnection!", args: PAGE_ARGS },
+        product: { type: "Product", args: ["id"] },
         webhookSubscriptions: {
           type: "WebhookSubscriptionConnection!",
           args: [...PAGE_ARGS, "topics", "format", "uri"],
@@ -64,11 +68,20 @@ export const adminSchema: Schema = {
         },
         appSubscriptionCancel: { type: "AppSubscriptionCancelPayload", args: ["id", "prorate"] },
         articleCreate: { type: "ArticleCreatePayload", args: ["article"] },
+        articleUpdate: { type: "ArticleUpdatePayload", args: ["id", "article"] },
       },
     },
     Node: {
       fields: { id: "ID!" },
-      possibleTypes: ["AppSubscription", "AppPurchaseOneTime", "AppInstallation", "Shop", "Blog", "Article"],
+      possibleTypes: [
+        "AppSubscription",
+        "AppPurchaseOneTime",
+        "AppInstallation",
+        "Shop",
+        "Blog",
+        "Article",
+        "Product",
+      ],
     },
     AppInstallation: {
       fields: {
@@ -150,6 +163,8 @@ export const adminSchema: Schema = {
     ...connection("AppPurchaseOneTime"),
     ...connection("Blog"),
     ...connection("Article"),
+    ...connection("Product"),
+    ...connection("Metafield"),
     ...connection("WebhookSubscription"),
     WebhookSubscription: {
       fields: {
@@ -177,6 +192,46 @@ export const adminSchema: Schema = {
         currencyCode: "CurrencyCode!",
         ianaTimezone: "String!",
         plan: "ShopPlan!",
+        primaryDomain: "Domain!",
+      },
+    },
+    Domain: { fields: { id: "ID!", host: "String!", url: "URL!", sslEnabled: "Boolean!" } },
+    Product: {
+      fields: {
+        id: "ID!",
+        title: "String!",
+        handle: "String!",
+        description: { type: "String!", args: ["truncateAt"] },
+        descriptionHtml: "HTML!",
+        onlineStoreUrl: "URL",
+        status: "ProductStatus!",
+        featuredImage: "Image",
+        totalInventory: "Int!",
+        vendor: "String!",
+        productType: "String!",
+        tags: "[String!]!",
+        createdAt: "DateTime!",
+        updatedAt: "DateTime!",
+      },
+    },
+    Image: {
+      fields: {
+        id: "ID",
+        url: { type: "URL!", args: ["transform"] },
+        altText: "String",
+        width: "Int",
+        height: "Int",
+      },
+    },
+    Metafield: {
+      fields: {
+        id: "ID!",
+        namespace: "String!",
+        key: "String!",
+        type: "String!",
+        value: "String!",
+        createdAt: "DateTime!",
+        updatedAt: "DateTime!",
       },
     },
     ShopPlan: {
@@ -211,6 +266,10 @@ export const adminSchema: Schema = {
         updatedAt: "DateTime",
         author: "ArticleAuthor",
         blog: "Blog!",
+        image: "Image",
+        templateSuffix: "String",
+        metafield: { type: "Metafield", args: ["namespace", "key"] },
+        metafields: { type: "MetafieldConnection!", args: [...PAGE_ARGS, "namespace", "keys"] },
       },
     },
     ArticleAuthor: { fields: { name: "String!" } },
@@ -232,6 +291,10 @@ export const adminSchema: Schema = {
       fields: { appSubscription: "AppSubscription", userErrors: "[UserError!]!" },
     },
     ArticleCreatePayload: { fields: { article: "Article", userErrors: "[ArticleCreateUserError!]!" } },
+    ArticleUpdateUserError: {
+      fields: { field: "[String!]", message: "String!", code: "ArticleUpdateUserErrorCode" },
+    },
+    ArticleUpdatePayload: { fields: { article: "Article", userErrors: "[ArticleUpdateUserError!]!" } },
   },
 };
 

@@ -4,13 +4,21 @@
 //     --api-key KEY --api-secret SECRET --shop dev-store.myshopify.com:dev --shop normal-store.myshopify.com
 // `--help` lists every flag; README.md ("CLI") documents them with their environment fallbacks.
 
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { ShopifyEmulator, EmulatorOptions } from "./emulator";
+import { productSeeds } from "./control";
 import { persistEmulatorState, type Persistence } from "./persist";
 import { startEmulator } from "./server";
-import { DEFAULT_SHOPS, DEFERRED_APPROVALS, type DeferredApproval, type ShopSeed } from "./state";
+import {
+  DEFAULT_SHOPS,
+  DEFERRED_APPROVALS,
+  type DeferredApproval,
+  type ProductSeed,
+  type ShopSeed,
+} from "./state";
 
 export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [flags]
   --port N                    listen port (SHOPIFY_EMULATOR_PORT, default 4100; 0 = any free port)
@@ -19,7 +27,11 @@ export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [fl
   --api-key KEY               the app's client id (SHOPIFY_API_KEY)
   --api-secret SECRET         the app's client secret (SHOPIFY_API_SECRET)
   --app-name NAME             shown in the admin frame's nav and title
-  --scopes LIST               granted to every token (SCOPES, default write_content)
+  --scopes LIST               the app's required scopes, granted by every store (SCOPES, default write_content)
+  --granted-scopes DOMAIN=LIST  what one store granted instead (installed before the app asked for more),
+                              repeatable; opening the app then shows the grant page
+  --products PATH             every store's catalog from a JSON file (a list of { title, descriptionHtml?,
+                              status?, imageUrl?, ... }); default: six outdoor-gear products
   --shop DOMAIN[:dev][:plus][:staff]
                               a store, repeatable (SHOPIFY_EMULATOR_SHOPS, comma-separated; default
                               dev-store.myshopify.com:dev and normal-store.myshopify.com); :dev a
@@ -57,6 +69,20 @@ export function parseShop(spec: string): ShopSeed {
   return seed;
 }
 
+function readProducts(path: string): ProductSeed[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--products ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return productSeeds(parsed) ?? [];
+  } catch (error) {
+    throw new UsageError(`--products ${path}: ${(error as Error).message}`);
+  }
+}
+
 function deferredApproval(value: string): DeferredApproval {
   if (!(DEFERRED_APPROVALS as readonly string[]).includes(value))
     throw new UsageError(`--deferred-approval must be one of ${DEFERRED_APPROVALS.join(", ")}, got ${value}`);
@@ -85,6 +111,8 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
         "api-secret": { type: "string" },
         "app-name": { type: "string" },
         scopes: { type: "string" },
+        "granted-scopes": { type: "string", multiple: true },
+        products: { type: "string" },
         shop: { type: "string", multiple: true },
         "admin-confirmation-urls": { type: "boolean" },
         "approval-timeout-ms": { type: "string" },
@@ -111,6 +139,25 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
       throw new UsageError(`Bad --webhook-path ${spec}: expected TOPIC=/path`);
     return [topic, path];
   });
+  const granted = new Map(
+    (values["granted-scopes"] ?? []).map((spec): [string, string] => {
+      const [domain, list] = spec.split("=");
+      if (!domain || list === undefined)
+        throw new UsageError(`Bad --granted-scopes ${spec}: expected DOMAIN=LIST`);
+      return [domain.toLowerCase(), list];
+    }),
+  );
+  const products = values.products === undefined ? undefined : readProducts(values.products);
+  const shops = (shopSpecs ? shopSpecs.map(parseShop) : DEFAULT_SHOPS).map((seed) => ({
+    ...seed,
+    ...(products ? { products } : {}),
+    ...(granted.has(seed.domain.toLowerCase())
+      ? { grantedScopes: granted.get(seed.domain.toLowerCase()) }
+      : {}),
+  }));
+  for (const domain of granted.keys())
+    if (!shops.some((s) => s.domain.toLowerCase() === domain))
+      throw new UsageError(`--granted-scopes names ${domain}, which is not one of the stores`);
   const options: EmulatorOptions = {
     port: integer(values.port ?? env.SHOPIFY_EMULATOR_PORT ?? "4100", "--port"),
     host: values.host ?? env.SHOPIFY_EMULATOR_HOST,
@@ -119,7 +166,7 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
     apiSecret: required(values["api-secret"] ?? env.SHOPIFY_API_SECRET, "--api-secret or SHOPIFY_API_SECRET"),
     appName: values["app-name"],
     scopes: values.scopes ?? env.SCOPES,
-    shops: shopSpecs ? shopSpecs.map(parseShop) : DEFAULT_SHOPS,
+    shops,
     adminConfirmationUrls: values["admin-confirmation-urls"] ?? false,
   };
   if (values["approval-timeout-ms"] !== undefined)

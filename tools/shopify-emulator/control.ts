@@ -2,7 +2,7 @@
 // (curl, a dev toolbar, a browser test in another process).
 
 import type { ShopifyEmulator } from "./emulator";
-import { DAY_MS, type DeferredApproval } from "./state";
+import { DAY_MS, type DeferredApproval, type ProductSeed } from "./state";
 import type { DeliveryMode } from "./webhooks";
 
 export interface ControlResult {
@@ -16,6 +16,17 @@ const str = (value: unknown, name: string): string => {
   if (typeof value !== "string" || !value) throw new Error(`${name} is required`);
   return value;
 };
+
+// A list of ProductSeed objects (title required), or undefined for the default catalog.
+export function productSeeds(value: unknown): ProductSeed[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (
+    !Array.isArray(value) ||
+    value.some((p) => typeof p !== "object" || p === null || typeof p.title !== "string")
+  )
+    throw new Error("products must be a list of objects with a title");
+  return value as ProductSeed[];
+}
 
 function webhookState(emulator: ShopifyEmulator) {
   return {
@@ -55,7 +66,28 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
         primaryDomain: typeof p.primaryDomain === "string" ? p.primaryDomain : undefined,
         deferredApproval:
           typeof p.deferredApproval === "string" ? (p.deferredApproval as DeferredApproval) : undefined,
+        products: productSeeds(p.products),
+        grantedScopes: typeof p.grantedScopes === "string" ? p.grantedScopes : undefined,
       }),
+  ],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/grant-scopes$/,
+    (emu, _p, [domain]) => ({
+      webhook: emu.grantScopes(domain!) ?? null,
+      missing: emu.missingScopes(domain!),
+    }),
+  ],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/throttle$/,
+    (emu, p, [domain]) => {
+      if (typeof p.available !== "number" || p.available < 0)
+        throw new Error("available must be a number >= 0");
+      const bucket = emu.costBucket(domain!);
+      bucket.drainTo(p.available);
+      return bucket.status();
+    },
   ],
   [
     "GET",

@@ -3,12 +3,14 @@
 
 import { AdminResolvers } from "./admin-resolvers";
 import { Billing, DEFAULT_APPROVAL_TIMEOUT_MS, type Decision } from "./billing";
-import { topicPayload, type CustomerRef } from "./payloads";
+import { ImageHost } from "./images";
+import { scopesUpdatePayload, topicPayload, type CustomerRef } from "./payloads";
 import {
   Clock,
   DEFAULT_SHOPS,
   EmulatorState,
   parseId,
+  scopeList,
   DEFERRED_APPROVALS,
   type Charge,
   type DeferredApproval,
@@ -16,6 +18,7 @@ import {
   type ShopSeed,
   type Subscription,
 } from "./state";
+import { LeakyBucket, PLUS_BUCKET, STANDARD_BUCKET } from "./throttle";
 import { TokenIssuer, sessionToken } from "./token-exchange";
 import { appWebhookApiVersion, DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
 
@@ -33,7 +36,8 @@ export interface EmulatorOptions {
   // Billing clock (charge timestamps, expiry, renewals). Tokens always follow the wall clock, like the app.
   now?: () => Date;
   approvalTimeoutMs?: number;
-  // Granted to every access token, comma-separated like Shopify's `scope` field.
+  // The app's required scopes (shopify.app.toml), comma-separated like Shopify's `scope` field: what every
+  // store has granted unless its seed's `grantedScopes` says otherwise.
   scopes?: string;
   // Sent as X-Shopify-API-Version on webhooks: the version the app subscribed with. Default: the
   // `[webhooks] api_version` of the shopify.app.toml in the working directory (else 2025-10).
@@ -60,6 +64,9 @@ export class ShopifyEmulator {
   readonly billing: Billing;
   readonly tokens: TokenIssuer;
   readonly scopes: string;
+  readonly images: ImageHost;
+  // The GraphQL cost bucket of each store (app and store), in memory only.
+  private readonly buckets = new Map<string, LeakyBucket>();
 
   constructor(
     readonly options: EmulatorOptions,
@@ -67,8 +74,9 @@ export class ShopifyEmulator {
     private readonly closeServer: () => Promise<void>,
   ) {
     const clock = new Clock(options.now);
-    this.state = new EmulatorState(clock, options.shops ?? DEFAULT_SHOPS);
     this.scopes = options.scopes ?? "write_content";
+    this.state = new EmulatorState(clock, options.shops ?? DEFAULT_SHOPS, this.scopes);
+    this.images = new ImageHost(this.state, () => this.url);
     this.webhooks = new WebhookDispatcher({
       appUrl: options.appUrl,
       apiSecret: options.apiSecret,
@@ -82,11 +90,7 @@ export class ShopifyEmulator {
       adminConfirmationUrls: options.adminConfirmationUrls ?? false,
       deferredApproval: options.deferredApproval ?? "pending-until-cycle",
     });
-    this.tokens = new TokenIssuer(
-      this.state,
-      { apiKey: options.apiKey, apiSecret: options.apiSecret },
-      this.scopes,
-    );
+    this.tokens = new TokenIssuer(this.state, { apiKey: options.apiKey, apiSecret: options.apiSecret });
   }
 
   close(): Promise<void> {
@@ -143,7 +147,40 @@ export class ShopifyEmulator {
 
   // Used by the GraphQL endpoint for each authenticated request.
   resolversFor(shop: string): AdminResolvers {
-    return new AdminResolvers(this.state, this.billing, shop, this.scopes);
+    return new AdminResolvers(this.state, this.billing, shop, this.images);
+  }
+
+  // The store's GraphQL Admin API bucket: 1000 points restoring 50/s, twice that on Shopify Plus.
+  costBucket(shop: string): LeakyBucket {
+    const record = this.state.requireShop(shop);
+    let bucket = this.buckets.get(record.domain);
+    if (!bucket) {
+      bucket = new LeakyBucket(record.shopifyPlus ? PLUS_BUCKET : STANDARD_BUCKET);
+      this.buckets.set(record.domain, bucket);
+    }
+    return bucket;
+  }
+
+  // The app's required scopes this store has not granted yet (it installed before the app asked).
+  missingScopes(shop: string): string[] {
+    const granted = new Set(scopeList(this.state.requireShop(shop).grantedScopes));
+    return scopeList(this.scopes).filter((scope) => !granted.has(scope));
+  }
+
+  // The merchant approves the app's changed scopes on the grant page: the installation (and so every
+  // token of the store) now holds the app's scopes, and app/scopes_update tells the app.
+  grantScopes(shop: string): Webhook | undefined {
+    const record = this.state.requireShop(shop);
+    const previous = scopeList(record.grantedScopes);
+    if (!this.missingScopes(record.domain).length) return undefined;
+    record.grantedScopes = this.scopes;
+    for (const token of this.state.accessTokens.values())
+      if (token.shop === record.domain) token.scope = record.grantedScopes;
+    return this.webhooks.emit(
+      record.domain,
+      "app/scopes_update",
+      scopesUpdatePayload(record, previous, this.now()),
+    );
   }
 
   approveCharge(id: number | string): Decision {

@@ -40,6 +40,7 @@ export interface GraphQLErrorEntry {
 export interface GraphQLResponse {
   data?: Record<string, unknown> | null;
   errors?: GraphQLErrorEntry[];
+  extensions?: Record<string, unknown>;
 }
 
 // What resolvers return: objects tagged with their GraphQL type; a field needing arguments is a function.
@@ -192,7 +193,12 @@ class Executor {
     private readonly variables: Args,
   ) {}
 
-  object(obj: GqlObject, selections: SelectionNode[], path: (string | number)[]): Record<string, unknown> {
+  // Fields resolve one after another (a mutation's root fields must run in order); a resolver may be async.
+  async object(
+    obj: GqlObject,
+    selections: SelectionNode[],
+    path: (string | number)[],
+  ): Promise<Record<string, unknown>> {
     const result: Record<string, unknown> = {};
     for (const [key, nodes] of this.collect(obj.__typename, selections, new Map())) {
       const node = nodes[0]!;
@@ -206,9 +212,9 @@ class Executor {
       const fieldPath = [...path, key];
       try {
         const raw = obj[node.name];
-        const value = typeof raw === "function" ? raw(this.args(node.args)) : raw;
+        const value: unknown = await (typeof raw === "function" ? raw(this.args(node.args)) : raw);
         const subSelections = nodes.flatMap((n) => n.selectionSet ?? []);
-        result[key] = this.complete(value, subSelections, fieldPath);
+        result[key] = await this.complete(value, subSelections, fieldPath);
       } catch (error) {
         if (!(error instanceof GqlFieldError)) throw error;
         this.errors.push({
@@ -223,9 +229,18 @@ class Executor {
     return result;
   }
 
-  private complete(value: unknown, selections: SelectionNode[], path: (string | number)[]): unknown {
+  private async complete(
+    value: unknown,
+    selections: SelectionNode[],
+    path: (string | number)[],
+  ): Promise<unknown> {
     if (value === undefined || value === null) return null;
-    if (Array.isArray(value)) return value.map((item, i) => this.complete(item, selections, [...path, i]));
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      for (const [i, item] of value.entries())
+        items.push(await this.complete(item, selections, [...path, i]));
+      return items;
+    }
     if (typeof value === "object" && "__typename" in value)
       return this.object(value as GqlObject, selections, path);
     return value;
@@ -251,6 +266,72 @@ class Executor {
       }
     }
     return into;
+  }
+
+  /**
+   * Shopify's calculated query cost (shopify.dev "GraphQL Admin API rate limits"): scalars and enums 0,
+   * objects 1, a connection 2 plus its page size times the cost of one node, an abstract type the most
+   * expensive of its possible types, a mutation 10. With `data` it is the actual cost: connections count
+   * the nodes they returned and null objects nothing.
+   */
+  cost(typeName: string, selections: SelectionNode[], data?: unknown): number {
+    const possible = this.schema.types[typeName]?.possibleTypes;
+    if (possible) return Math.max(0, ...possible.map((t) => this.cost(t, selections, data)));
+    const record = data as Record<string, unknown> | undefined;
+    let total = 0;
+    for (const [key, nodes] of this.collect(typeName, selections, new Map())) {
+      const node = nodes[0]!;
+      const def = node.name === "__typename" ? undefined : fieldDef(this.schema, typeName, node.name);
+      if (!def) continue;
+      const target = namedType(def.type);
+      if (this.schema.leaves.has(target)) continue;
+      const sub = nodes.flatMap((n) => n.selectionSet ?? []);
+      const value = record?.[key];
+      if (data !== undefined && (value === null || value === undefined)) continue;
+      if (target.endsWith("Connection")) {
+        total += 2 + this.connectionCost(target, sub, this.args(node.args), value);
+      } else if (def.type.startsWith("[")) {
+        const items = Array.isArray(value) ? value : undefined;
+        const ids = this.args(node.args).ids;
+        const count = items?.length ?? (Array.isArray(ids) ? ids.length : 1);
+        for (let i = 0; i < count; i++)
+          total += 1 + this.cost(target, sub, items ? (items[i] ?? null) : undefined);
+      } else {
+        total += 1 + this.cost(target, sub, value);
+      }
+    }
+    return total;
+  }
+
+  private connectionCost(type: string, selections: SelectionNode[], args: Args, data: unknown): number {
+    const nodeType = type.replace(/Connection$/, "");
+    const fields = this.collect(type, selections, new Map());
+    const connection = data as { [key: string]: unknown } | undefined;
+    const parts: { selections: SelectionNode[]; items?: unknown[] }[] = [];
+    for (const [key, nodes] of fields) {
+      const sub = nodes.flatMap((n) => n.selectionSet ?? []);
+      if (nodes[0]!.name === "nodes")
+        parts.push({ selections: sub, items: connection && (connection[key] as unknown[]) });
+      if (nodes[0]!.name === "edges") {
+        const edges = connection && (connection[key] as Record<string, unknown>[]);
+        for (const [edgeKey, edgeNodes] of this.collect(`${nodeType}Edge`, sub, new Map())) {
+          if (edgeNodes[0]!.name !== "node") continue;
+          parts.push({
+            selections: edgeNodes.flatMap((n) => n.selectionSet ?? []),
+            items: edges?.map((e) => e[edgeKey]),
+          });
+        }
+      }
+    }
+    const size = Number(args.first ?? args.last ?? 0) || 0;
+    let most = 0;
+    for (const part of parts) {
+      const items = part.items ?? Array.from({ length: size }, () => undefined);
+      let sum = 0;
+      for (const item of items) sum += 1 + this.cost(nodeType, part.selections, item);
+      most = Math.max(most, sum);
+    }
+    return most;
   }
 
   private applies(cond: string | undefined, runtimeType: string): boolean {
@@ -312,15 +393,36 @@ function pickOperation(doc: DocumentNode, operationName: string | undefined): Op
   return doc.operations[0]!;
 }
 
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+// The leaky bucket a query's cost is drawn from (throttle.ts).
+export interface CostBudget {
+  // Takes `points`, or takes nothing and answers false when the bucket holds fewer.
+  take(points: number): boolean;
+  refund(points: number): void;
+  status(): ThrottleStatus;
+}
+
+// Shopify refuses any single query whose requested cost is above this, whatever the bucket holds.
+export const MAX_QUERY_COST = 1000;
+const MUTATION_COST = 10;
+const RATE_LIMITS_DOC = "https://shopify.dev/api/usage/rate-limits";
+
 export interface ExecuteRequest {
   query: string;
   variables?: Args;
   operationName?: string;
   // Root values: the query root and the mutation root objects for this request.
   roots: { query: () => GqlObject; mutation: () => GqlObject };
+  // Without one, queries are not costed (and no extensions.cost is returned).
+  budget?: CostBudget;
 }
 
-export function execute(schema: Schema, request: ExecuteRequest): GraphQLResponse {
+export async function execute(schema: Schema, request: ExecuteRequest): Promise<GraphQLResponse> {
   let doc: DocumentNode;
   try {
     doc = parse(request.query);
@@ -353,7 +455,49 @@ export function execute(schema: Schema, request: ExecuteRequest): GraphQLRespons
   for (const [name, node] of operation.variableDefaults) variables[name] = defaults.value(node);
   Object.assign(variables, request.variables ?? {});
   const executor = new Executor(schema, doc, variables);
-  const root = operation.operation === "mutation" ? request.roots.mutation() : request.roots.query();
-  const data = executor.object(root, operation.selectionSet, []);
-  return executor.errors.length ? { data, errors: executor.errors } : { data };
+  const isMutation = operation.operation === "mutation";
+  const costOf = (data?: unknown) =>
+    isMutation ? MUTATION_COST : executor.cost(rootType, operation.selectionSet, data);
+  const budget = request.budget;
+  const requested = costOf();
+  const cost = (actual: number | null) => ({
+    cost: {
+      requestedQueryCost: requested,
+      actualQueryCost: actual,
+      throttleStatus: budget!.status(),
+    },
+  });
+  if (budget && requested > MAX_QUERY_COST) {
+    const message =
+      `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\n` +
+      `See ${RATE_LIMITS_DOC} for more information on how the cost of a query is calculated.\n\n` +
+      "To query larger amounts of data with fewer limits, bulk operations should be used instead.";
+    return {
+      errors: [
+        {
+          message,
+          extensions: {
+            code: "MAX_COST_EXCEEDED",
+            cost: requested,
+            maxCost: MAX_QUERY_COST,
+            documentation: RATE_LIMITS_DOC,
+          },
+        },
+      ],
+      extensions: cost(null),
+    };
+  }
+  if (budget && !budget.take(requested)) {
+    return {
+      errors: [{ message: "Throttled", extensions: { code: "THROTTLED", documentation: RATE_LIMITS_DOC } }],
+      extensions: cost(null),
+    };
+  }
+  const root = isMutation ? request.roots.mutation() : request.roots.query();
+  const data = await executor.object(root, operation.selectionSet, []);
+  const result: GraphQLResponse = executor.errors.length ? { data, errors: executor.errors } : { data };
+  if (!budget) return result;
+  const actual = costOf(data);
+  budget.refund(requested - actual);
+  return { ...result, extensions: cost(actual) };
 }

@@ -11,12 +11,12 @@ afterEach(() => env.close());
 
 describe("Admin GraphQL", () => {
   it("answers an unknown root field with an errors array, HTTP 200 and no data", async () => {
-    const result = await env.gql(DEV_STORE, devToken, "query { products(first: 1) { nodes { id } } }");
+    const result = await env.gql(DEV_STORE, devToken, "query { orders(first: 1) { nodes { id } } }");
     expect(result.status).toBe(200);
     expect(result.body.data).toBeUndefined();
     expect(result.body.errors).toEqual([
       expect.objectContaining({
-        message: "Field 'products' doesn't exist on type 'QueryRoot'",
+        message: "Field 'orders' doesn't exist on type 'QueryRoot'",
         extensions: expect.objectContaining({ code: "undefinedField" }),
       }),
     ]);
@@ -49,15 +49,13 @@ describe("Admin GraphQL", () => {
       `query { s: shop { __typename ...ShopFields plan { displayName partnerDevelopment shopifyPlus } } }
        fragment ShopFields on Shop { name myshopifyDomain currencyCode }`,
     );
-    expect(result.body).toEqual({
-      data: {
-        s: {
-          __typename: "Shop",
-          name: "Normal Store",
-          myshopifyDomain: NORMAL_STORE,
-          currencyCode: "USD",
-          plan: { displayName: "Basic", partnerDevelopment: false, shopifyPlus: false },
-        },
+    expect(result.body.data).toEqual({
+      s: {
+        __typename: "Shop",
+        name: "Normal Store",
+        myshopifyDomain: NORMAL_STORE,
+        currencyCode: "USD",
+        plan: { displayName: "Basic", partnerDevelopment: false, shopifyPlus: false },
       },
     });
   });
@@ -160,7 +158,8 @@ describe("Admin GraphQL", () => {
       price: { amount: "9.99", currencyCode: "USD" },
     });
     const foreign = await env.gql(DEV_STORE, devToken, query, { id });
-    expect(foreign.body).toEqual({ data: { node: null } });
+    expect(foreign.body.data).toEqual({ node: null });
+    expect(foreign.body.errors).toBeUndefined();
   });
 
   it("paginates one-time purchases with cursors", async () => {

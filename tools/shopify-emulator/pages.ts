@@ -67,3 +67,50 @@ export function messagePage(title: string, message: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head>
 <body><h1>${escape(title)}</h1><p>${escape(message)}</p></body></html>`;
 }
+
+// Shopify's grant screen for an app whose required scopes changed since the store installed it.
+export function grantPage(shopName: string, appName: string, missing: string[], action: string): string {
+  const items = missing.map((scope) => `<li data-scope="${escape(scope)}">${escape(scope)}</li>`).join("");
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Update ${escape(appName)} · ${escape(shopName)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto}</style>
+</head>
+<body>
+  <h1>${escape(appName)} needs more access</h1>
+  <p>The app asks for new permissions on <strong>${escape(shopName)}</strong>:</p>
+  <ul>${items}</ul>
+  <form method="post" action="${escape(action)}"><button type="submit" name="decision" value="approve">Update app</button></form>
+</body>
+</html>`;
+}
+
+// The admin's article page the app links to: enough to check what was saved.
+export function articlePage(
+  shopName: string,
+  article: {
+    title: string;
+    body: string;
+    isPublished: boolean;
+    image: { url: string; altText: string | null } | null;
+  },
+  blogTitle: string,
+): string {
+  const image = article.image
+    ? `<img src="${escape(article.image.url)}" alt="${escape(article.image.altText ?? "")}" style="max-width:100%">`
+    : "";
+  const state = article.isPublished ? "Visible" : "Hidden";
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>${escape(article.title)} · Blog posts · ${escape(shopName)}</title>
+<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto}.state{background:#e4e5e7;padding:.1rem .5rem;border-radius:.5rem}</style>
+</head>
+<body>
+  <p>${escape(shopName)} · Blog posts · ${escape(blogTitle)}</p>
+  <h1>${escape(article.title)}</h1>
+  <p>Visibility: <span class="state" data-published="${article.isPublished}">${state}</span></p>
+  ${image}
+  <article>${article.body}</article>
+</body>
+</html>`;
+}

@@ -7,6 +7,7 @@ import {
   decimal,
   gid,
   recurringItem,
+  scopeList,
   subscriptionInterval,
   type Purchase,
   type ShopRecord,
@@ -76,6 +77,17 @@ export function shopPayload(shop: ShopRecord): unknown {
   };
 }
 
+// app/scopes_update: the scopes before the change and the store's granted scopes now.
+export function scopesUpdatePayload(shop: ShopRecord, previous: string[], now: Date): unknown {
+  return {
+    id: shop.id,
+    shop_id: gid("Shop", shop.id),
+    previous,
+    current: scopeList(shop.grantedScopes),
+    updated_at: webhookTime(now),
+  };
+}
+
 export interface CustomerRef {
   id: number;
   email: string;
@@ -106,13 +118,7 @@ export function topicPayload(
         data_request: { id: now.getTime() },
       };
     case "app/scopes_update":
-      return {
-        id: shop.id,
-        shop_id: gid("Shop", shop.id),
-        previous: [],
-        current: [],
-        updated_at: now.toISOString(),
-      };
+      return scopesUpdatePayload(shop, scopeList(shop.grantedScopes), now);
     default:
       throw new Error(`No default payload for topic ${topic}; pass one`);
   }

@@ -11,7 +11,8 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type { ShopifyEmulator } from "./emulator";
 import type { EmulatorState, ShopRecord, ShopSeed } from "./state";
 
-export const STATE_FILE_VERSION = 1;
+// 2: shops carry products and granted scopes; article images are kept.
+export const STATE_FILE_VERSION = 2;
 
 interface StateFile {
   version: number;
@@ -95,7 +96,12 @@ export function readStateFile(path: string): ReadResult {
 
 // A shop record carries its seed's fields under the same names (addShop ignores the rest).
 function seedOf(shop: ShopRecord): ShopSeed {
-  return { ...shop };
+  const products = shop.products.map((p) => ({
+    ...p,
+    imageUrl: p.featuredImage?.url,
+    imageAlt: p.featuredImage?.altText ?? undefined,
+  }));
+  return { ...shop, products };
 }
 
 // Replaces the state's world with the file's. Shops the emulator was started with that the file does not

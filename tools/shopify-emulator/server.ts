@@ -12,12 +12,12 @@ import { controlRoute } from "./control";
 import { ShopifyEmulator, type EmulatorOptions } from "./emulator";
 import { EMULATOR_SHOP_HEADER } from "./fetch";
 import { execute } from "./gql-executor";
-import { confirmationPage, messagePage, UPGRADE_MESSAGE } from "./pages";
+import { articlePage, confirmationPage, grantPage, messagePage, UPGRADE_MESSAGE } from "./pages";
 import type { ShopRecord } from "./state";
 
 export interface HttpResult {
   status: number;
-  body: string;
+  body: string | Buffer;
   headers?: Record<string, string>;
 }
 
@@ -86,12 +86,12 @@ function tokenExchange(
   return json(result.status, result.body);
 }
 
-function graphql(
+async function graphql(
   emulator: ShopifyEmulator,
   shop: ShopRecord,
   req: IncomingMessage,
   params: Record<string, unknown>,
-): HttpResult {
+): Promise<HttpResult> {
   const token = req.headers["x-shopify-access-token"];
   const record = typeof token === "string" ? emulator.state.accessTokens.get(token) : undefined;
   // A token only opens its own shop: another shop's token is as unknown as a made-up one.
@@ -109,11 +109,12 @@ function graphql(
   if (typeof variables !== "object" || Array.isArray(variables))
     return json(400, { errors: "variables must be an object" });
   const resolvers = emulator.resolversFor(shop.domain);
-  const result = execute(adminSchema, {
+  const result = await execute(adminSchema, {
     query: params.query,
     variables: variables as Record<string, unknown>,
     operationName: typeof params.operationName === "string" ? params.operationName : undefined,
     roots: { query: () => resolvers.query(), mutation: () => resolvers.mutation() },
+    budget: emulator.costBucket(shop.domain),
   });
   return json(200, result);
 }
@@ -153,6 +154,13 @@ function adminFrame(emulator: ShopifyEmulator, match: RegExpExecArray, query: UR
   if (decodeURIComponent(apiKey!) !== emulator.options.apiKey) {
     return html(404, messagePage("App not found", `This store has no app with the API key ${apiKey}.`));
   }
+  // Shopify's managed install: the merchant approves the app's changed required scopes before it opens.
+  if (emulator.missingScopes(shop.domain).length) {
+    const back = `${match[0]}${query.size ? `?${query}` : ""}`;
+    return redirect(
+      `/store/${handle}/oauth/install?${new URLSearchParams({ client_id: apiKey!, return_to: back })}`,
+    );
+  }
   return html(
     200,
     adminFramePage({
@@ -165,6 +173,51 @@ function adminFrame(emulator: ShopifyEmulator, match: RegExpExecArray, query: UR
       sessionToken: emulator.sessionToken(shop.domain),
     }),
   );
+}
+
+const redirect = (location: string): HttpResult => ({
+  status: 302,
+  body: "",
+  headers: { Location: location },
+});
+
+// GET/POST /store/<handle>/oauth/install?client_id=…: where an app sends the merchant to approve its
+// changed required scopes (shopify-app-remix's login and redirectToInstallPage build this URL on
+// admin.shopify.com). Nothing to approve: straight into the app.
+function installPage(
+  emulator: ShopifyEmulator,
+  method: string,
+  handle: string,
+  query: URLSearchParams,
+): HttpResult {
+  const shop = emulator.state.shops.get(shopDomain(handle));
+  if (!shop) return html(404, messagePage("Store not found", `There is no store ${handle} in the emulator.`));
+  const apiKey = emulator.options.apiKey;
+  if (query.get("client_id") !== apiKey)
+    return html(404, messagePage("App not found", "This app does not exist or was removed."));
+  const returnTo = query.get("return_to");
+  const appHome = returnTo?.startsWith(`/store/${handle}/apps/`)
+    ? returnTo
+    : `/store/${handle}/apps/${apiKey}`;
+  const missing = emulator.missingScopes(shop.domain);
+  if (method === "POST") {
+    emulator.grantScopes(shop.domain);
+    return redirect(appHome);
+  }
+  if (method !== "GET") return html(405, messagePage("Method not allowed", `${method} is not allowed here.`));
+  if (!missing.length) return redirect(appHome);
+  const action = `/store/${handle}/oauth/install?${query}`;
+  return html(200, grantPage(shop.name, emulator.options.appName ?? "App", missing, action));
+}
+
+// The admin's page for one article (https://admin.shopify.com/store/<handle>/content/articles/<n>).
+function adminArticle(emulator: ShopifyEmulator, handle: string, id: string): HttpResult {
+  const shop = emulator.state.shops.get(shopDomain(handle));
+  const blog = shop?.blogs.find((b) => b.articles.some((a) => a.id === Number(id)));
+  const article = blog?.articles.find((a) => a.id === Number(id));
+  if (!shop || !blog || !article)
+    return html(404, messagePage("Blog post not found", "This blog post does not exist or was deleted."));
+  return html(200, articlePage(shop.name, article, blog.title));
 }
 
 async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<HttpResult> {
@@ -199,6 +252,20 @@ async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<H
       200,
       messagePage(`Apps · ${shop.name}`, `${emulator.options.appName ?? "App"} is installed.`),
     );
+  }
+
+  const install = /^\/store\/([^/]+)\/oauth\/install$/.exec(path);
+  if (install) return installPage(emulator, method, install[1]!, url.searchParams);
+
+  const article = /^\/store\/([^/]+)\/content\/articles\/(\d+)$/.exec(path);
+  if (article && method === "GET") return adminArticle(emulator, article[1]!, article[2]!);
+
+  // Shopify's CDN copy of a downloaded article image.
+  const cdn = /^\/cdn\/files\/(\d+)\.[a-z]+$/.exec(path);
+  if (cdn && method === "GET") {
+    const image = emulator.images.read(Number(cdn[1]));
+    if (!image) return json(404, { errors: "Not Found" });
+    return { status: 200, body: image.bytes, headers: { "Content-Type": image.contentType } };
   }
 
   const frame = /^\/store\/([^/]+)\/apps\/([^/]+)(\/.*)?$/.exec(path);

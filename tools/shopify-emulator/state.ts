@@ -96,6 +96,21 @@ export function subscriptionInterval(sub: Subscription): RecurringInterval {
   return recurringItem(sub)?.interval ?? "EVERY_30_DAYS";
 }
 
+export interface Metafield {
+  id: number;
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+}
+
+// An image Shopify re-hosts on its CDN: the emulator's copy is served from /cdn/files/<id>.
+export interface HostedImage {
+  id: number;
+  url: string;
+  altText: string | null;
+}
+
 export interface Article {
   id: number;
   blogId: number;
@@ -107,9 +122,108 @@ export interface Article {
   authorName: string | null;
   isPublished: boolean;
   publishedAt: Date | null;
+  templateSuffix: string | null;
+  image: HostedImage | null;
+  metafields: Metafield[];
   createdAt: Date;
   updatedAt: Date;
 }
+
+export type ProductStatus = "ACTIVE" | "DRAFT" | "ARCHIVED";
+
+export interface ProductSeed {
+  title: string;
+  handle?: string;
+  descriptionHtml?: string;
+  status?: ProductStatus;
+  // Published to the online store (then onlineStoreUrl is set); default true for ACTIVE products.
+  onlineStore?: boolean;
+  imageUrl?: string;
+  imageAlt?: string;
+  totalInventory?: number;
+  vendor?: string;
+  productType?: string;
+  tags?: string[];
+}
+
+export interface Product {
+  id: number;
+  title: string;
+  handle: string;
+  descriptionHtml: string;
+  status: ProductStatus;
+  onlineStore: boolean;
+  featuredImage: { url: string; altText: string | null } | null;
+  totalInventory: number;
+  vendor: string;
+  productType: string;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+// What every store sells unless its seed says otherwise, so `npm run dev` has products to write about.
+export const DEFAULT_PRODUCTS: ProductSeed[] = [
+  {
+    title: "Classic Leather Hiking Boots",
+    descriptionHtml:
+      "<p>Full-grain leather boots with a waterproof membrane and a Vibram sole, made for long days on rocky trails.</p>",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/hiking-boots.jpg",
+    imageAlt: "Brown leather hiking boots on a rock",
+    totalInventory: 42,
+    vendor: "Trailhead",
+    productType: "Footwear",
+    tags: ["hiking", "boots"],
+  },
+  {
+    title: "Merino Wool Trail Socks",
+    descriptionHtml:
+      "<p>Cushioned merino socks that stay warm when wet and do not itch. Sold as a pack of three.</p>",
+    totalInventory: 180,
+    vendor: "Trailhead",
+    productType: "Accessories",
+    tags: ["hiking", "wool"],
+  },
+  {
+    title: "Ultralight Two-Person Tent",
+    descriptionHtml:
+      "<p>A freestanding tent under 1.4 kg with two doors, two vestibules and a <strong>fully taped</strong> rainfly.</p>",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/tent.jpg",
+    imageAlt: "Green tent pitched by a lake",
+    totalInventory: 12,
+    vendor: "Summit Gear",
+    productType: "Camping",
+    tags: ["camping", "tent"],
+  },
+  {
+    title: "Insulated Steel Water Bottle",
+    descriptionHtml: "<p>Keeps water cold for 24 hours and coffee hot for 12. 750 ml, leak-proof lid.</p>",
+    totalInventory: 95,
+    vendor: "Summit Gear",
+    productType: "Accessories",
+    tags: ["hydration"],
+  },
+  {
+    title: "Packable Down Jacket",
+    descriptionHtml:
+      "<p>800-fill responsibly sourced down in a jacket that packs into its own pocket. Water-resistant shell.</p>",
+    imageUrl: "https://cdn.shopify.com/s/files/1/0000/0001/files/down-jacket.jpg",
+    imageAlt: "Red down jacket folded next to its stuff pocket",
+    totalInventory: 30,
+    vendor: "Northwind",
+    productType: "Apparel",
+    tags: ["jacket", "insulation"],
+  },
+  {
+    title: "Trekking Poles (Pair)",
+    descriptionHtml:
+      "<p>Collapsible carbon poles with cork grips and quick-lock adjustment from 100 to 135 cm.</p>",
+    totalInventory: 0,
+    vendor: "Summit Gear",
+    productType: "Accessories",
+    tags: ["hiking"],
+  },
+];
 
 export interface Blog {
   id: number;
@@ -132,6 +246,11 @@ export interface ShopSeed {
   primaryDomain?: string;
   // This shop's answer to a deferred approval; default: the emulator's `deferredApproval` option.
   deferredApproval?: DeferredApproval;
+  // The store's catalog; default DEFAULT_PRODUCTS.
+  products?: ProductSeed[];
+  // The scopes the merchant granted the app, comma-separated; default the app's scopes. Fewer: a store
+  // that installed the app before it asked for more (the merchant approves on the grant page).
+  grantedScopes?: string;
 }
 
 export interface ShopRecord {
@@ -149,6 +268,8 @@ export interface ShopRecord {
   deferredApproval?: DeferredApproval;
   // The store owner's payments fail (a declined card): approved one-time purchases stay PENDING.
   paymentsFail: boolean;
+  products: Product[];
+  grantedScopes: string;
 }
 
 export interface AccessToken {
@@ -191,11 +312,15 @@ export class EmulatorState {
   readonly charges = new Map<number, Charge>();
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
+  // Copies of downloaded article images (base64), by HostedImage id.
+  readonly images = new Map<number, { contentType: string; base64: string }>();
   private lastId = 1000;
 
   constructor(
     readonly clock: Clock,
     seeds: ShopSeed[],
+    // The app's scopes (shopify.app.toml): what a store grants unless its seed says otherwise.
+    private readonly appScopes = "write_content",
   ) {
     for (const seed of seeds) this.addShop(seed);
   }
@@ -225,9 +350,32 @@ export class EmulatorState {
       primaryDomain: (seed.primaryDomain ?? `${handle}.example.com`).toLowerCase(),
       ...(seed.deferredApproval ? { deferredApproval: seed.deferredApproval } : {}),
       paymentsFail: false,
+      products: [],
+      grantedScopes: seed.grantedScopes ?? this.appScopes,
     };
+    const now = this.clock.now();
+    for (const product of seed.products ?? DEFAULT_PRODUCTS) shop.products.push(this.product(product, now));
     this.shops.set(domain, shop);
     return shop;
+  }
+
+  private product(seed: ProductSeed, now: Date): Product {
+    const status = seed.status ?? "ACTIVE";
+    return {
+      id: this.nextId(),
+      title: seed.title,
+      handle: seed.handle ?? slug(seed.title),
+      descriptionHtml: seed.descriptionHtml ?? "",
+      status,
+      onlineStore: seed.onlineStore ?? status === "ACTIVE",
+      featuredImage: seed.imageUrl ? { url: seed.imageUrl, altText: seed.imageAlt ?? null } : null,
+      totalInventory: seed.totalInventory ?? 0,
+      vendor: seed.vendor ?? "",
+      productType: seed.productType ?? "",
+      tags: seed.tags ?? [],
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   requireShop(domain: string): ShopRecord {
@@ -254,6 +402,23 @@ export class EmulatorState {
     for (const [token, record] of this.refreshTokens)
       if (record.shop === domain) this.refreshTokens.delete(token);
   }
+}
+
+// Shopify's handle rule: lower case, runs of anything else become one dash.
+export function slug(text: string, fallback = "untitled"): string {
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "") || fallback
+  );
+}
+
+export function scopeList(scopes: string): string[] {
+  return scopes
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 // Accepts a numeric id, its string, or a gid of the expected kind.

@@ -35,7 +35,7 @@ describe("token exchange", () => {
     expect(result.status).toBe(200);
     expect(result.body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "write_content" });
     const shop = await env.gql(DEV_STORE, result.body.access_token, "{ shop { myshopifyDomain } }");
-    expect(shop.body).toEqual({ data: { shop: { myshopifyDomain: DEV_STORE } } });
+    expect(shop.body.data).toEqual({ shop: { myshopifyDomain: DEV_STORE } });
   });
 
   it("accepts a form-encoded body too", async () => {

@@ -104,8 +104,12 @@ export class TokenIssuer {
   constructor(
     private readonly state: EmulatorState,
     private readonly credentials: AppCredentials,
-    private readonly scopes: string,
   ) {}
+
+  // A token carries what the merchant granted the app on this store, not what the app asks for.
+  private scopes(shop: string): string {
+    return this.state.requireShop(shop).grantedScopes;
+  }
 
   handle(shopDomain: string, params: Record<string, string | undefined>): OAuthResponse {
     if (params.client_id !== this.credentials.apiKey || params.client_secret !== this.credentials.apiSecret) {
@@ -147,9 +151,9 @@ export class TokenIssuer {
         status: 200,
         body: {
           access_token: token,
-          scope: this.scopes,
+          scope: this.scopes(shopDomain),
           expires_in: ONLINE_TOKEN_TTL_S,
-          associated_user_scope: this.scopes,
+          associated_user_scope: this.scopes(shopDomain),
           associated_user: {
             id: userId,
             first_name: "Staff",
@@ -181,19 +185,20 @@ export class TokenIssuer {
 
   private offline(shopDomain: string, expiring: boolean): OAuthResponse {
     const token = this.issue(shopDomain, "shpat", false, expiring ? EXPIRING_OFFLINE_TTL_S : undefined);
-    if (!expiring) return { status: 200, body: { access_token: token, scope: this.scopes } };
+    const scope = this.scopes(shopDomain);
+    if (!expiring) return { status: 200, body: { access_token: token, scope } };
     const refresh = `shprt_${randomBytes(16).toString("hex")}`;
     this.state.refreshTokens.set(refresh, {
       token: refresh,
       shop: shopDomain,
-      scope: this.scopes,
+      scope,
       expiresAt: Date.now() + REFRESH_TOKEN_TTL_S * 1000,
     });
     return {
       status: 200,
       body: {
         access_token: token,
-        scope: this.scopes,
+        scope,
         expires_in: EXPIRING_OFFLINE_TTL_S,
         refresh_token: refresh,
         refresh_token_expires_in: REFRESH_TOKEN_TTL_S,
@@ -207,7 +212,7 @@ export class TokenIssuer {
       token,
       shop,
       online,
-      scope: this.scopes,
+      scope: this.scopes(shop),
       expiresAt: ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000,
       userId,
     });

@@ -21,7 +21,9 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { z } from "zod";
 import type { StoreProduct, TopicIdea } from "../ai/provider";
+import { fetcherAnswer } from "../components/fetcher-answer.server";
 import { FormSaveBar } from "../components/FormSaveBar";
+import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
 import { inProgress, JobProgress, useJob, WRITING_DRAFT } from "../components/JobProgress";
 import { PricedButton } from "../components/PricedButton";
 import { useSubmitKey } from "../components/use-submit-key";
@@ -110,7 +112,7 @@ type Answer = { jobId?: string; error?: string; fieldErrors?: Record<string, str
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const context = await authenticate.admin(request);
   const { session, admin, redirect } = context;
-  return withHttpErrors(async () => {
+  return fetcherAnswer(async () => {
     const form = await requireFormData(request);
     const shop = await requireShop(db, session.shop);
     const briefId = params.id === NEW ? undefined : (params.id ?? "");
@@ -153,14 +155,8 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       request: request_,
     });
     return { jobId: job.id } satisfies Answer;
-  }).catch(answerError);
+  });
 };
-
-// A fetcher's 4xx (short balance, a stale form) stays on the page as data; only a bug reaches the boundary.
-function answerError(error: unknown): Response {
-  if (error instanceof Response && error.status < 500 && !error.headers.has("Location")) return error;
-  throw error;
-}
 
 const TONE_OPTIONS = TONES.map((tone) => ({ value: tone, label: tone[0]!.toUpperCase() + tone.slice(1) }));
 const LENGTH_OPTIONS = Object.entries(LENGTHS).map(([value, { label }]) => ({ value, label }));
@@ -367,20 +363,16 @@ export default function BriefPage() {
                 Products to feature
               </Text>
               {data.approvalUrl ? (
-                <Banner
-                  tone="warning"
+                <ScopeApprovalBanner
                   title="The app may not read your products"
-                  action={{
-                    content: "Allow reading products",
-                    // The approval page is Shopify's: it opens in the whole window, not in the app's frame.
-                    onAction: () => void open(data.approvalUrl!, "_top"),
-                  }}
+                  action="Allow reading products"
+                  approvalUrl={data.approvalUrl}
                 >
                   <p>
                     To link your products from articles, allow the app to read them. Until then, briefs and
                     drafts work without products.
                   </p>
-                </Banner>
+                </ScopeApprovalBanner>
               ) : (
                 <>
                   <Form method="get">

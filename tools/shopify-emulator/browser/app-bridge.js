@@ -5,7 +5,9 @@
 //   token> on same-origin requests; follows X-Shopify-API-Request-Failure-Reauthorize-Url, retries once
 //   on X-Shopify-Retry-Invalid-Session-Request); <ui-nav-menu> and <ui-title-bar> reported to the admin;
 //   open(url, "_top" | "_parent") done by the admin (a cross-origin frame may not navigate its top window
-//   without a user gesture); the bounce page (?shopify-reload=…) reloaded with a fresh id_token.
+//   without a user gesture); the bounce page (?shopify-reload=…) reloaded with a fresh id_token; the
+//   contextual save bar (<ui-save-bar> with its Save/Discard <button>s, shopify.saveBar, <form data-save-bar>),
+//   drawn inside the app's frame at the top (Shopify draws it above the admin) so a test can click it.
 (() => {
   const script = document.currentScript;
   const adminOrigin = new URL(script.src).origin;
@@ -96,6 +98,85 @@
     }
   });
 
+  // The contextual save bar. App Bridge shows it over the admin and clicks the element's own buttons
+  // (variant="primary" is Save, the other Discard); here the element itself is the bar.
+  const saveBars = new Set();
+  class UISaveBar extends HTMLElement {
+    get showing() {
+      return this.hasAttribute("data-showing");
+    }
+    async show() {
+      if (this.showing) return;
+      this.setAttribute("data-showing", "");
+      this.setAttribute("role", "region");
+      this.setAttribute("aria-label", "Unsaved changes");
+      saveBars.add(this);
+      this.dispatchEvent(new Event("show"));
+    }
+    async hide() {
+      if (!this.showing) return;
+      this.removeAttribute("data-showing");
+      saveBars.delete(this);
+      this.dispatchEvent(new Event("hide"));
+    }
+    async toggle() {
+      return this.showing ? this.hide() : this.show();
+    }
+    disconnectedCallback() {
+      saveBars.delete(this);
+    }
+  }
+  if (!customElements.get("ui-save-bar")) customElements.define("ui-save-bar", UISaveBar);
+  const saveBarById = (id) => {
+    const bar = document.getElementById(id);
+    if (!(bar instanceof UISaveBar)) throw new Error(`App Bridge stand-in: no <ui-save-bar id="${id}">`);
+    return bar;
+  };
+
+  // <form data-save-bar>: a change shows a bar whose Save submits the form and Discard resets it.
+  const formBars = new Map();
+  function formBar(form) {
+    let bar = formBars.get(form);
+    if (bar) return bar;
+    bar = document.createElement("div");
+    bar.className = "shopify-emulator-save-bar";
+    bar.setAttribute("role", "region");
+    bar.setAttribute("aria-label", "Unsaved changes");
+    const button = (label, onClick) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = label;
+      b.addEventListener("click", onClick);
+      bar.append(b);
+    };
+    button("Discard", () => {
+      form.reset();
+      hideFormBar(form);
+    });
+    button("Save", () => form.requestSubmit());
+    formBars.set(form, bar);
+    return bar;
+  }
+  function hideFormBar(form) {
+    formBars.get(form)?.remove();
+  }
+  const changedForm = (event) => {
+    const form = event.target?.closest?.("form[data-save-bar]");
+    if (form) document.body.append(formBar(form));
+  };
+  document.addEventListener("input", changedForm, true);
+  document.addEventListener("change", changedForm, true);
+  document.addEventListener(
+    "submit",
+    (event) => event.target?.matches?.("form[data-save-bar]") && hideFormBar(event.target),
+    true,
+  );
+  document.addEventListener(
+    "reset",
+    (event) => event.target?.matches?.("form[data-save-bar]") && hideFormBar(event.target),
+    true,
+  );
+
   let toasts = 0;
   window.shopify = {
     config: {
@@ -117,12 +198,30 @@
         toAdmin("toast-hide", { id });
       },
     },
+    saveBar: {
+      show: async (id) => saveBarById(id).show(),
+      hide: async (id) => saveBarById(id).hide(),
+      toggle: async (id) => saveBarById(id).toggle(),
+      // Shopify asks the merchant before leaving with unsaved changes; the stand-in asks with confirm().
+      leaveConfirmation: async () => {
+        const unsaved = saveBars.size > 0 || [...formBars.values()].some((bar) => bar.isConnected);
+        if (unsaved && !window.confirm("Leave this page? Your unsaved changes will be lost."))
+          throw new Error("The merchant stayed on the page");
+      },
+    },
   };
 
   // The admin draws these; inside the app they stay invisible, as with App Bridge. An adopted style sheet,
   // not a <style> element: React 18 fails to hydrate a document whose <head> gained nodes.
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync("ui-nav-menu,ui-title-bar{display:none}");
+  sheet.replaceSync(
+    "ui-nav-menu,ui-title-bar{display:none}" +
+      "ui-save-bar{display:none}" +
+      "ui-save-bar[data-showing],.shopify-emulator-save-bar{display:flex;position:fixed;inset:0 0 auto 0;" +
+      "z-index:2147483647;gap:8px;align-items:center;justify-content:flex-end;padding:8px 12px;" +
+      "background:#1a1a1a;color:#fff;font:14px system-ui,sans-serif}" +
+      "ui-save-bar[data-showing]::before,.shopify-emulator-save-bar::before{content:'Unsaved changes';margin-right:auto}",
+  );
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
   // Report nav links, title and location whenever the page changes (Remix renders and navigates).

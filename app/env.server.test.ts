@@ -10,7 +10,7 @@ const VALID = {
   SHOPIFY_API_KEY: "key",
   SHOPIFY_API_SECRET: "secret",
   SHOPIFY_APP_URL: "https://app.example.com",
-  SCOPES: "write_content",
+  SCOPES: "write_content,read_products",
 };
 
 const APP_TOML = readFileSync(new URL("../shopify.app.toml", import.meta.url), "utf8");
@@ -101,8 +101,8 @@ describe("LOG_LEVEL", () => {
 });
 
 describe("SCOPES against shopify.app.toml", () => {
-  test("the repository's toml declares write_content", () => {
-    expect(tomlScopes(APP_TOML)).toEqual(["write_content"]);
+  test("the repository's toml declares read_products and write_content", () => {
+    expect(tomlScopes(APP_TOML)).toEqual(["read_products", "write_content"]);
   });
 
   test("equal sets pass, whatever the order and spacing", () => {
@@ -112,8 +112,8 @@ describe("SCOPES against shopify.app.toml", () => {
   });
 
   test("different scopes are refused, naming both lists", () => {
-    expect(verdict({ ...VALID, SCOPES: "write_content,read_products" }, APP_TOML)).toBe(
-      'Invalid environment: SCOPES: "read_products,write_content" differs from shopify.app.toml\'s access_scopes "write_content"',
+    expect(verdict({ ...VALID, SCOPES: "write_content" }, APP_TOML)).toBe(
+      'Invalid environment: SCOPES: "write_content" differs from shopify.app.toml\'s access_scopes "read_products,write_content"',
     );
   });
 
@@ -198,7 +198,7 @@ describe("at boot", () => {
     expect(code).toBe(1);
     expect(stderr.trimEnd().split("\n")).toEqual([
       "Invalid environment: SHOPIFY_APP_URL: must be https:// in production (http:// only outside production); " +
-        'SCOPES: "read_products" differs from shopify.app.toml\'s access_scopes "write_content"',
+        'SCOPES: "read_products" differs from shopify.app.toml\'s access_scopes "read_products,write_content"',
     ]);
   });
 });

@@ -147,7 +147,7 @@ async function startApp(build: AppBuild, databaseUrl: string, emulatorUrl: strin
       SHOPIFY_API_KEY: API_KEY,
       SHOPIFY_API_SECRET: API_SECRET,
       SHOPIFY_APP_URL: APP_URL,
-      SCOPES: "write_content",
+      SCOPES: "write_content,read_products",
       SHOPIFY_EMULATOR_URL: emulatorUrl,
       NODE_OPTIONS: `--import ${new URL(`file://${build.register}`).href}`,
     },

@@ -62,7 +62,7 @@ process.env.DATABASE_URL ??= "file:./prisma/dev.db";
 process.env.SHOPIFY_API_KEY ??= "dev-api-key";
 process.env.SHOPIFY_API_SECRET ??= "dev-api-secret";
 process.env.SHOPIFY_APP_URL ??= url;
-process.env.SCOPES ??= "write_content";
+process.env.SCOPES ??= "write_content,read_products";
 
 // The emulator's world (charges, tokens) is kept beside the app's database: prisma/dev.db and
 // prisma/dev.emulator.json. The two are kept or reset together, so the app never shows a plan or holds a

@@ -36,7 +36,7 @@ async function start(
       SHOPIFY_API_KEY: "boot-api-key",
       SHOPIFY_API_SECRET: "boot-api-secret",
       SHOPIFY_APP_URL: "https://app.example.com",
-      SCOPES: "write_content",
+      SCOPES: "write_content,read_products",
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],

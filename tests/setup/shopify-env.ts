@@ -4,4 +4,4 @@
 process.env.SHOPIFY_API_KEY ??= "test-api-key";
 process.env.SHOPIFY_API_SECRET ??= "test-api-secret";
 process.env.SHOPIFY_APP_URL ??= "http://localhost:3000";
-process.env.SCOPES ??= "write_content";
+process.env.SCOPES ??= "write_content,read_products";

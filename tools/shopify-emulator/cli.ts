@@ -27,7 +27,8 @@ export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [fl
   --api-key KEY               the app's client id (SHOPIFY_API_KEY)
   --api-secret SECRET         the app's client secret (SHOPIFY_API_SECRET)
   --app-name NAME             shown in the admin frame's nav and title
-  --scopes LIST               the app's required scopes, granted by every store (SCOPES, default write_content)
+  --scopes LIST               the app's required scopes, granted by every store (SCOPES, default:
+                              shopify.app.toml's)
   --granted-scopes DOMAIN=LIST  what one store granted instead (installed before the app asked for more),
                               repeatable; opening the app then shows the grant page
   --products PATH             every store's catalog from a JSON file (a list of { title, descriptionHtml?,

@@ -20,7 +20,8 @@ import {
 } from "./state";
 import { LeakyBucket, PLUS_BUCKET, STANDARD_BUCKET } from "./throttle";
 import { TokenIssuer, sessionToken } from "./token-exchange";
-import { appWebhookApiVersion, DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
+import { appTomlScopes, appWebhookApiVersion } from "./app-toml";
+import { DEFAULT_WEBHOOK_PATHS, WebhookDispatcher, type Webhook } from "./webhooks";
 
 export interface EmulatorOptions {
   port?: number;
@@ -37,7 +38,8 @@ export interface EmulatorOptions {
   now?: () => Date;
   approvalTimeoutMs?: number;
   // The app's required scopes (shopify.app.toml), comma-separated like Shopify's `scope` field: what every
-  // store has granted unless its seed's `grantedScopes` says otherwise.
+  // store has granted unless its seed's `grantedScopes` says otherwise. Default: shopify.app.toml's
+  // `[access_scopes] scopes` in the working directory (else write_content).
   scopes?: string;
   // Sent as X-Shopify-API-Version on webhooks: the version the app subscribed with. Default: the
   // `[webhooks] api_version` of the shopify.app.toml in the working directory (else 2025-10).
@@ -74,7 +76,7 @@ export class ShopifyEmulator {
     private readonly closeServer: () => Promise<void>,
   ) {
     const clock = new Clock(options.now);
-    this.scopes = options.scopes ?? "write_content";
+    this.scopes = options.scopes ?? appTomlScopes() ?? "write_content";
     this.state = new EmulatorState(clock, options.shops ?? DEFAULT_SHOPS, this.scopes);
     this.images = new ImageHost(this.state, () => this.url);
     this.webhooks = new WebhookDispatcher({

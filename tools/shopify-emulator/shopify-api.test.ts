@@ -27,7 +27,7 @@ function makeApi() {
   return shopifyApi({
     apiKey: API_KEY,
     apiSecretKey: API_SECRET,
-    scopes: ["write_content"],
+    scopes: ["write_content", "read_products"],
     hostName: "blog-credits.example",
     hostScheme: "https",
     apiVersion: ApiVersion.October25,
@@ -74,7 +74,7 @@ describe("@shopify/shopify-api 13 against the emulator", () => {
     expect(session).toMatchObject({
       shop: DEV_STORE,
       isOnline: false,
-      scope: "write_content",
+      scope: "write_content,read_products",
       id: `offline_${DEV_STORE}`,
     });
     expect(session.accessToken).toMatch(/^shpat_/);

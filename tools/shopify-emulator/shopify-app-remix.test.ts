@@ -40,7 +40,7 @@ function makeApp() {
     apiKey: API_KEY,
     apiSecretKey: API_SECRET,
     appUrl: APP_URL,
-    scopes: ["write_content"],
+    scopes: ["write_content", "read_products"],
     apiVersion: ApiVersion.October25,
     sessionStorage: storage,
     // 4.x only uses token exchange with this flag; without it authenticate.admin sends the app to /auth.

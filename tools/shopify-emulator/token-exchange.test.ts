@@ -33,7 +33,10 @@ describe("token exchange", () => {
   it("exchanges a valid session token for an offline access token that opens the Admin API", async () => {
     const result = await exchange(DEV_STORE, tokenExchangeParams(env.emulator.sessionToken(DEV_STORE)));
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ access_token: expect.stringMatching(/^shpat_/), scope: "write_content" });
+    expect(result.body).toEqual({
+      access_token: expect.stringMatching(/^shpat_/),
+      scope: "write_content,read_products",
+    });
     const shop = await env.gql(DEV_STORE, result.body.access_token, "{ shop { myshopifyDomain } }");
     expect(shop.body.data).toEqual({ shop: { myshopifyDomain: DEV_STORE } });
   });
@@ -53,9 +56,9 @@ describe("token exchange", () => {
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({
       access_token: expect.stringMatching(/^shpua_/),
-      scope: "write_content",
+      scope: "write_content,read_products",
       expires_in: 86399,
-      associated_user_scope: "write_content",
+      associated_user_scope: "write_content,read_products",
       associated_user: { id: 42, account_owner: false, email: expect.any(String) },
     });
   });

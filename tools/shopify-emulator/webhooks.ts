@@ -2,9 +2,10 @@
 // Shopify does in production: retries with the same webhook id, duplicates, out-of-order and forged deliveries.
 
 import { createHmac, randomUUID } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Clock } from "./state";
+
+// Where it always was, for callers outside the emulator (bench/webhook-burst.ts).
+export { appWebhookApiVersion } from "./app-toml";
 
 export const DEFAULT_WEBHOOK_PATHS: Readonly<Record<string, string>> = {
   "app/uninstalled": "/webhooks/app/uninstalled",
@@ -48,18 +49,6 @@ export interface WebhookOptions {
   apiVersion: string;
   paths: Record<string, string>;
   clock: Clock;
-}
-
-/**
- * The webhook API version the app subscribed with: `[webhooks] api_version` in its shopify.app.toml
- * (Shopify serializes every event of an app's subscriptions in that version and names it in
- * X-Shopify-API-Version; shopify.dev "Use a newer API version", WebhookSubscription.apiVersion).
- */
-export function appWebhookApiVersion(dir = process.cwd()): string | undefined {
-  const file = join(dir, "shopify.app.toml");
-  if (!existsSync(file)) return undefined;
-  const webhooks = /^\[webhooks\]\s*$([\s\S]*?)(?=^\[[^[]|(?![\s\S]))/m.exec(readFileSync(file, "utf8"));
-  return /^\s*api_version\s*=\s*"([^"]+)"/m.exec(webhooks?.[1] ?? "")?.[1];
 }
 
 export function signWebhook(body: string, secret: string): string {

@@ -6,8 +6,8 @@
 //   on X-Shopify-Retry-Invalid-Session-Request); <ui-nav-menu> and <ui-title-bar> reported to the admin;
 //   open(url, "_top" | "_parent") done by the admin (a cross-origin frame may not navigate its top window
 //   without a user gesture); the bounce page (?shopify-reload=…) reloaded with a fresh id_token; the
-//   contextual save bar (<ui-save-bar> with its Save/Discard <button>s, shopify.saveBar, <form data-save-bar>),
-//   drawn inside the app's frame at the top (Shopify draws it above the admin) so a test can click it.
+//   contextual save bar (<ui-save-bar> with its Save/Discard <button>s, shopify.saveBar, <form data-save-bar>)
+//   reported to the admin, which draws it above the frame and sends Save/Discard clicks back.
 (() => {
   const script = document.currentScript;
   const adminOrigin = new URL(script.src).origin;
@@ -88,6 +88,11 @@
       waiting.delete(message.id);
       if (message.token) pending?.resolve(message.token);
       else pending?.reject(new Error(message.error ?? "No session token"));
+    } else if (message.type === `${PREFIX}save-bar-action`) {
+      // The merchant clicked the admin's Save or Discard: the app's own button gets the click.
+      const bar = document.getElementById(message.id);
+      if (bar instanceof UISaveBar && bar.showing)
+        (message.button === "save" ? saveButton(bar) : discardButton(bar))?.click();
     } else if (message.type === `${PREFIX}navigate-app`) {
       // App Bridge fires shopify:navigate on the nav link; shopify-app-remix's AppProvider routes it.
       const link = [...document.querySelectorAll("ui-nav-menu a")].find(
@@ -98,9 +103,28 @@
     }
   });
 
-  // The contextual save bar. App Bridge shows it over the admin and clicks the element's own buttons
-  // (variant="primary" is Save, the other Discard); here the element itself is the bar.
+  // The contextual save bar. App Bridge draws it above the admin, outside the app's frame, and clicks the
+  // element's own buttons (variant="primary" is Save, the other Discard). Inside the emulator's admin the
+  // bar is reported to admin-frame.js, which draws it and sends the click back; outside any admin the
+  // element itself is shown as a bar at the top of the page.
   const saveBars = new Set();
+  const saveButton = (bar) => bar.querySelector("button[variant=primary]");
+  const discardButton = (bar) => bar.querySelector("button:not([variant=primary])");
+  function reportSaveBar(bar) {
+    if (!admin) return;
+    const save = saveButton(bar);
+    const discard = discardButton(bar);
+    toAdmin("save-bar", {
+      id: bar.id,
+      showing: bar.showing,
+      save: {
+        label: save?.textContent.trim() || "Save",
+        disabled: !!save?.disabled,
+        loading: !!save?.hasAttribute("loading"),
+      },
+      discard: { label: discard?.textContent.trim() || "Discard", disabled: !!discard?.disabled },
+    });
+  }
   class UISaveBar extends HTMLElement {
     get showing() {
       return this.hasAttribute("data-showing");
@@ -108,21 +132,36 @@
     async show() {
       if (this.showing) return;
       this.setAttribute("data-showing", "");
-      this.setAttribute("role", "region");
-      this.setAttribute("aria-label", "Unsaved changes");
       saveBars.add(this);
+      if (!admin) {
+        this.setAttribute("data-standalone", "");
+        this.setAttribute("role", "region");
+        this.setAttribute("aria-label", "Unsaved changes");
+      }
+      reportSaveBar(this);
       this.dispatchEvent(new Event("show"));
     }
     async hide() {
       if (!this.showing) return;
       this.removeAttribute("data-showing");
       saveBars.delete(this);
+      reportSaveBar(this);
       this.dispatchEvent(new Event("hide"));
     }
     async toggle() {
       return this.showing ? this.hide() : this.show();
     }
+    connectedCallback() {
+      // Button labels, disabled and loading change while the bar shows (a save in flight).
+      this.observer ??= new MutationObserver(() => this.showing && reportSaveBar(this));
+      this.observer.observe(this, { subtree: true, childList: true, characterData: true, attributes: true });
+    }
     disconnectedCallback() {
+      this.observer?.disconnect();
+      if (this.showing) {
+        this.removeAttribute("data-showing");
+        reportSaveBar(this);
+      }
       saveBars.delete(this);
     }
   }
@@ -133,49 +172,40 @@
     return bar;
   };
 
-  // <form data-save-bar>: a change shows a bar whose Save submits the form and Discard resets it.
+  // <form data-save-bar>: a change shows a save bar whose Save submits the form and Discard resets it.
+  // The bar is a <ui-save-bar> of the stand-in's own, so it is shown like the app's.
   const formBars = new Map();
+  let formBarIds = 0;
   function formBar(form) {
     let bar = formBars.get(form);
     if (bar) return bar;
-    bar = document.createElement("div");
-    bar.className = "shopify-emulator-save-bar";
-    bar.setAttribute("role", "region");
-    bar.setAttribute("aria-label", "Unsaved changes");
-    const button = (label, onClick) => {
-      const b = document.createElement("button");
-      b.type = "button";
-      b.textContent = label;
-      b.addEventListener("click", onClick);
-      bar.append(b);
-    };
-    button("Discard", () => {
-      form.reset();
-      hideFormBar(form);
-    });
-    button("Save", () => form.requestSubmit());
+    bar = document.createElement("ui-save-bar");
+    bar.id = `shopify-emulator-form-save-bar-${++formBarIds}`;
+    const save = document.createElement("button");
+    save.setAttribute("variant", "primary");
+    save.textContent = "Save";
+    save.addEventListener("click", () => form.requestSubmit());
+    const discard = document.createElement("button");
+    discard.textContent = "Discard";
+    discard.addEventListener("click", () => form.reset());
+    bar.append(save, discard);
+    document.body.append(bar);
     formBars.set(form, bar);
     return bar;
   }
-  function hideFormBar(form) {
-    formBars.get(form)?.remove();
-  }
+  const formOf = (event) => event.target?.closest?.("form[data-save-bar]");
   const changedForm = (event) => {
-    const form = event.target?.closest?.("form[data-save-bar]");
-    if (form) document.body.append(formBar(form));
+    const form = formOf(event);
+    if (form) void formBar(form).show();
+  };
+  const settledForm = (event) => {
+    const form = event.target?.matches?.("form[data-save-bar]") ? event.target : null;
+    if (form) void formBars.get(form)?.hide();
   };
   document.addEventListener("input", changedForm, true);
   document.addEventListener("change", changedForm, true);
-  document.addEventListener(
-    "submit",
-    (event) => event.target?.matches?.("form[data-save-bar]") && hideFormBar(event.target),
-    true,
-  );
-  document.addEventListener(
-    "reset",
-    (event) => event.target?.matches?.("form[data-save-bar]") && hideFormBar(event.target),
-    true,
-  );
+  document.addEventListener("submit", settledForm, true);
+  document.addEventListener("reset", settledForm, true);
 
   let toasts = 0;
   window.shopify = {
@@ -204,8 +234,7 @@
       toggle: async (id) => saveBarById(id).toggle(),
       // Shopify asks the merchant before leaving with unsaved changes; the stand-in asks with confirm().
       leaveConfirmation: async () => {
-        const unsaved = saveBars.size > 0 || [...formBars.values()].some((bar) => bar.isConnected);
-        if (unsaved && !window.confirm("Leave this page? Your unsaved changes will be lost."))
+        if (saveBars.size > 0 && !window.confirm("Leave this page? Your unsaved changes will be lost."))
           throw new Error("The merchant stayed on the page");
       },
     },
@@ -217,10 +246,10 @@
   sheet.replaceSync(
     "ui-nav-menu,ui-title-bar{display:none}" +
       "ui-save-bar{display:none}" +
-      "ui-save-bar[data-showing],.shopify-emulator-save-bar{display:flex;position:fixed;inset:0 0 auto 0;" +
+      "ui-save-bar[data-showing][data-standalone]{display:flex;position:fixed;inset:0 0 auto 0;" +
       "z-index:2147483647;gap:8px;align-items:center;justify-content:flex-end;padding:8px 12px;" +
       "background:#1a1a1a;color:#fff;font:14px system-ui,sans-serif}" +
-      "ui-save-bar[data-showing]::before,.shopify-emulator-save-bar::before{content:'Unsaved changes';margin-right:auto}",
+      "ui-save-bar[data-showing][data-standalone]::before{content:'Unsaved changes';margin-right:auto}",
   );
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 

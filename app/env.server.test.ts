@@ -149,6 +149,75 @@ describe("APP_BRIDGE_URL", () => {
   });
 });
 
+describe("AI provider settings", () => {
+  test("defaults: OpenAI's URL, no key (the offline writer), gpt-4o-mini, covers drawn offline, 60 s, 2 retries", () => {
+    const parsed = parseEnv(VALID);
+    expect(parsed).toMatchObject({
+      ok: true,
+      env: {
+        AI_BASE_URL: "https://api.openai.com/v1",
+        AI_TEXT_MODEL: "gpt-4o-mini",
+        AI_TIMEOUT_MS: 60_000,
+        AI_MAX_RETRIES: 2,
+      },
+    });
+    expect(parsed.ok && [parsed.env.AI_API_KEY, parsed.env.AI_IMAGE_MODEL]).toEqual([undefined, undefined]);
+    const blank = parseEnv({ ...VALID, AI_API_KEY: "  " });
+    expect(blank.ok && blank.env.AI_API_KEY).toBeUndefined();
+  });
+
+  test("an operator points it at any OpenAI-compatible API, http:// included (Ollama on localhost)", () => {
+    const ollama = {
+      ...VALID,
+      NODE_ENV: "production",
+      AI_BASE_URL: "http://localhost:11434/v1",
+      AI_API_KEY: "ollama",
+      AI_TEXT_MODEL: "llama3.1",
+      AI_IMAGE_MODEL: "gpt-image-1",
+      AI_TIMEOUT_MS: "120000",
+      AI_MAX_RETRIES: "0",
+    };
+    expect(parseEnv(ollama)).toMatchObject({
+      ok: true,
+      env: {
+        AI_BASE_URL: ollama.AI_BASE_URL,
+        AI_IMAGE_MODEL: "gpt-image-1",
+        AI_TIMEOUT_MS: 120_000,
+        AI_MAX_RETRIES: 0,
+      },
+    });
+  });
+
+  test("a URL that does not parse, another scheme, or numbers out of range are refused, each named", () => {
+    expect(verdict({ ...VALID, AI_BASE_URL: "api.openai.com" })).toMatch(
+      /^Invalid environment: AI_BASE_URL: must be an http:\/\/ or https:\/\/ URL$/,
+    );
+    expect(verdict({ ...VALID, AI_BASE_URL: "ftp://example.com/v1" })).toMatch(
+      /AI_BASE_URL: must be an http/,
+    );
+    expect(verdict({ ...VALID, AI_TIMEOUT_MS: "500" })).toMatch(
+      /AI_TIMEOUT_MS: Number must be greater than or equal to 1000/,
+    );
+    expect(verdict({ ...VALID, AI_TIMEOUT_MS: "soon" })).toMatch(/AI_TIMEOUT_MS: Expected number/);
+    expect(verdict({ ...VALID, AI_MAX_RETRIES: "11" })).toMatch(
+      /AI_MAX_RETRIES: Number must be less than or equal to 10/,
+    );
+    expect(verdict({ ...VALID, AI_MAX_RETRIES: "1.5" })).toMatch(/AI_MAX_RETRIES: Expected integer/);
+    expect(verdict({ ...VALID, AI_TEXT_MODEL: " " })).toMatch(/AI_TEXT_MODEL/);
+  });
+
+  test("the key is never in the message, whatever else is wrong", () => {
+    const message = verdict({
+      ...VALID,
+      AI_API_KEY: "sk-live-secret",
+      AI_BASE_URL: "nope",
+      AI_MAX_RETRIES: "x",
+    });
+    expect(message).toMatch(/AI_BASE_URL.*AI_MAX_RETRIES/);
+    expect(message).not.toContain("sk-live-secret");
+  });
+});
+
 test("every wrong setting is named on one line", () => {
   const parsed = parseEnv({ ...VALID, SHOPIFY_API_KEY: undefined, SHOPIFY_APP_URL: "not a url" });
   expect(parsed.ok).toBe(false);

@@ -55,6 +55,25 @@ const schema = z
     // How much shopify-app-remix logs: its info level writes a line per authenticated request (twice when
     // a layout and its page both authenticate). Default: info in development, warning in production.
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
+    // The AI provider (docs/decisions/007-ai-provider.md): any OpenAI-compatible API. No key means the
+    // offline writer, so development and tests need no account. The key is never logged or echoed.
+    AI_BASE_URL: z
+      .string()
+      .refine(
+        (url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol),
+        "must be an http:// or https:// URL",
+      )
+      .default("https://api.openai.com/v1"),
+    AI_API_KEY: z
+      .string()
+      .optional()
+      .transform((key) => key?.trim() || undefined),
+    AI_TEXT_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+    // Unset: covers are drawn offline even with a key (image models cost more, and not every API has one).
+    AI_IMAGE_MODEL: z.string().trim().min(1).optional(),
+    AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+    // Per call, by the SDK (429, 5xx, connection errors); inside one job, which reserved its credits once.
+    AI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   })
   .transform((env) => {
     const production = isProduction(env.NODE_ENV);

@@ -80,8 +80,9 @@ export default function Home() {
             <Banner tone="info" title="Offline writer">
               <p>
                 Drafts are written by the app&apos;s built-in offline writer, not by an AI model: good for
-                trying the app, not for publishing. To connect a real model, set the AI provider settings
-                described in the README&apos;s &quot;AI provider&quot; section and restart the app.
+                trying the app, not for publishing. To connect a real model, set <code>AI_API_KEY</code> (and{" "}
+                <code>AI_BASE_URL</code> and <code>AI_TEXT_MODEL</code> for a provider other than OpenAI) as
+                the README describes, and restart the app.
               </p>
             </Banner>
           </Layout.Section>

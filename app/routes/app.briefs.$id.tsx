@@ -1,4 +1,9 @@
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+} from "@remix-run/node";
 import { Form, useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import {
   Banner,
@@ -111,7 +116,7 @@ type Answer = { jobId?: string; error?: string; fieldErrors?: Record<string, str
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const context = await authenticate.admin(request);
-  const { session, admin, redirect } = context;
+  const { session, admin } = context;
   return fetcherAnswer(async () => {
     const form = await requireFormData(request);
     const shop = await requireShop(db, session.shop);
@@ -132,6 +137,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
           fieldErrors: { productIds: "Some of the picked products are not in the store" },
         });
       const saved = await saveBrief(db, shop.id, { ...fields, products }, briefId);
+      // A client-side navigation inside the app: the session token, not the URL, carries the shop.
       return redirect(`/app/briefs/${saved.id}`);
     }
 

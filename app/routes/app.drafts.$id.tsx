@@ -8,6 +8,7 @@ import {
   Box,
   Button,
   Card,
+  ChoiceList,
   Collapsible,
   FormLayout,
   InlineStack,
@@ -604,12 +605,12 @@ export default function DraftPage() {
                     <input type="hidden" name="intent" value={INTENTS.rewrite} />
                     <input type="hidden" name="submitKey" value={rewriteKey} />
                     <input type="hidden" name="baseVersion" value={current} />
-                    <Select
-                      label="How should it change?"
+                    <ChoiceList
+                      title="How should it change?"
                       name="instruction"
-                      options={INSTRUCTION_OPTIONS}
-                      value={instruction}
-                      onChange={setInstruction}
+                      choices={INSTRUCTION_OPTIONS}
+                      selected={[instruction]}
+                      onChange={([choice]) => setInstruction(choice ?? "shorter")}
                     />
                     {instruction === "custom" && (
                       <TextField
@@ -796,7 +797,7 @@ export default function DraftPage() {
                 )}
                 {articleUrl && (
                   <BlockStack gap="100">
-                    <Text as="p">Saved as an unpublished draft article.</Text>
+                    <Text as="p">Saved as unpublished draft.</Text>
                     <Link url={articleUrl} target="_top">
                       Open the article in Shopify
                     </Link>

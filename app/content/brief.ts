@@ -52,7 +52,7 @@ const LANGUAGE_TAG = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** Trims and collapses runs of whitespace (newlines and tabs included) to one space. */
-function tidy(value: string): string {
+export function tidy(value: string): string {
   return value.replace(/\s+/g, " ").trim();
 }
 
@@ -105,7 +105,7 @@ const briefSchema = z.object({
 });
 
 /** Keeps the first of values that differ only in case. */
-function dedupe(values: string[]): string[] {
+export function dedupe(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((value) => {
     const key = value.toLowerCase();

@@ -2,7 +2,7 @@
 // (list fields are JSON text). Plain TypeScript.
 import type { DraftVersion } from "@prisma-generated/sqlite";
 import type { DraftContent } from "../ai/provider";
-import { stringList } from "./brief";
+import { dedupe, stringList, tidy } from "./brief";
 import { InvalidContent } from "./errors";
 
 export const CONTENT_LIMITS = {
@@ -23,7 +23,7 @@ export const CONTENT_LIMITS = {
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
-const oneLine = (value: string) => value.replace(CONTROL, "").replace(/\s+/g, " ").trim();
+const oneLine = (value: string) => tidy(value.replace(CONTROL, ""));
 
 /** A URL handle: lower-case ASCII letters, digits and single hyphens ("Café au lait!" → "cafe-au-lait"). */
 export function slugify(value: string, max: number = CONTENT_LIMITS.handle): string {
@@ -39,23 +39,14 @@ export function slugify(value: string, max: number = CONTENT_LIMITS.handle): str
   return (cut.includes("-") ? cut.slice(0, cut.lastIndexOf("-")) : cut).replace(/-+$/, "");
 }
 
-function dedupe(values: string[]): string[] {
-  const seen = new Set<string>();
-  return values.filter((value) => {
-    const key = value.toLowerCase();
-    if (!value || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /**
  * The content as it is stored: text tidied, the handle slugified (from the title when empty), tags
  * de-duplicated. Throws InvalidContent naming every field over its limit.
  */
 export function normaliseContent(content: DraftContent): DraftContent {
   const title = oneLine(content.title);
-  const tags = dedupe(content.tags.map((tag) => oneLine(tag).replace(/,/g, " ").trim()));
+  // A comma would split the tag in Shopify's comma-separated list.
+  const tags = dedupe(content.tags.map((tag) => oneLine(tag.replace(/,/g, " "))).filter(Boolean));
   const normalised: DraftContent = {
     title,
     outline: content.outline.map(oneLine).filter(Boolean),

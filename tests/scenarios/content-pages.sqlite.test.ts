@@ -215,4 +215,96 @@ describe("content studio pages on SQLite", () => {
       await missing.arrayBuffer();
     }
   });
+
+  it("the Draft page's free forms: an edit and a restore make versions, Save to Shopify makes an unpublished article", async () => {
+    const shop = await h.installStore("pages-free");
+    const { draftId } = await studio.firstDraft(shop);
+    const before = await studio.rows(shop);
+    const page = `/app/drafts/${draftId}`;
+    const current = await h.loaderData<{
+      content: Record<string, string | string[]>;
+      blogs: { id: string }[];
+    }>(shop, page, "routes/app.drafts.$id");
+    const edit = {
+      intent: "edit",
+      baseVersion: "1",
+      title: "A hand-edited title",
+      bodyHtml: current.content.bodyHtml as string,
+      metaTitle: current.content.metaTitle as string,
+      metaDescription: current.content.metaDescription as string,
+      excerpt: current.content.excerpt as string,
+      tags: "snowboards, winter",
+      handle: "a-hand-edited-title",
+    };
+
+    // Bad input answers 400 and writes nothing.
+    for (const fields of [
+      { ...edit, baseVersion: "zero" },
+      { intent: "restore", version: "-1" },
+      { intent: "no-such-intent" },
+      { intent: "rewrite", submitKey: "key with spaces", instruction: "shorter", baseVersion: "1" },
+      { intent: "rewrite", submitKey: "k1", instruction: "custom", instructionText: " ", baseVersion: "1" },
+    ])
+      expect(await studio.draftForm(shop, draftId, fields), JSON.stringify(fields)).toMatchObject({
+        status: 400,
+        body: { error: expect.any(String) },
+      });
+    expect(await studio.rows(shop)).toEqual(before);
+
+    await expect(studio.draftForm(shop, draftId, edit)).resolves.toMatchObject({
+      status: 200,
+      body: { version: 2 },
+    });
+    // The same edit on a stale base is refused.
+    await expect(studio.draftForm(shop, draftId, edit)).resolves.toMatchObject({ status: 400 });
+    await expect(studio.draftForm(shop, draftId, { intent: "restore", version: "1" })).resolves.toMatchObject(
+      {
+        status: 200,
+        body: { version: 3 },
+      },
+    );
+    const restored = await h.loaderData<{
+      draft: { title: string; currentVersion: number };
+      versions: unknown[];
+    }>(shop, page, "routes/app.drafts.$id");
+    expect(restored.draft).toMatchObject({ currentVersion: 3, title: current.content.title });
+    expect(restored.versions).toHaveLength(3);
+
+    const blogId = current.blogs[0]?.id;
+    expect(blogId).toMatch(/^gid:\/\/shopify\/Blog\//);
+    const saved = await studio.draftForm(shop, draftId, { intent: "save-to-shopify", blogId: blogId! });
+    expect(saved).toMatchObject({
+      status: 200,
+      body: {
+        articleId: expect.stringMatching(/^gid:\/\/shopify\/Article\//),
+        adminUrl: expect.any(String),
+        created: true,
+      },
+    });
+    const after = await h.loaderData<{ draft: { status: string; articleUrl: string } }>(
+      shop,
+      page,
+      "routes/app.drafts.$id",
+    );
+    expect(after.draft).toMatchObject({ status: "saved", articleUrl: saved.body.adminUrl });
+    await expect(h.loaderData(shop, "/app", "routes/app._index")).resolves.toMatchObject({
+      steps: { brief: true, draft: true, saved: true },
+    });
+    // Saving was free: only the draft's own 2 credits were spent.
+    expect(await studio.available(shop)).toBe(8);
+  });
+
+  it("another store's draft cannot be edited, restored or saved: 404, nothing written", async () => {
+    const owner = await h.installStore("pages-mine");
+    const other = await h.installStore("pages-theirs");
+    const { draftId } = await studio.firstDraft(owner);
+    const before = await studio.rows(owner);
+    for (const fields of [
+      { intent: "restore", version: "1" },
+      { intent: "save-to-shopify", blogId: "gid://shopify/Blog/1" },
+      { intent: "cover", submitKey: "foreign-cover-1" },
+    ])
+      expect(await studio.draftForm(other, draftId, fields), fields.intent).toMatchObject({ status: 404 });
+    expect(await studio.rows(owner)).toEqual(before);
+  });
 });

@@ -1,6 +1,7 @@
 // Small text helpers both providers share: HTML escaping, word counts, clipping to the article fields'
 // limits, URL handles, and a stable hash for choices that must not change between runs.
 
+import { dedupe } from "../content/brief";
 import { countWords, htmlTextLines } from "../content/html";
 
 const HTML_ESCAPES: Record<string, string> = {
@@ -46,17 +47,9 @@ export function stableHash(value: string): number {
   return hash >>> 0;
 }
 
-/** Tags as Shopify stores them: trimmed, no empties, no case-insensitive repeats, at most `max`. */
+/** Tags as Shopify stores them: one line each, no commas, no empties or case-insensitive repeats, at most `max`. */
 export function tidyTags(tags: string[], max = 10): string[] {
-  const seen = new Set<string>();
-  const kept: string[] = [];
-  for (const tag of tags) {
-    const value = tag.replace(/[\s,]+/g, " ").trim();
-    if (value === "" || seen.has(value.toLowerCase())) continue;
-    seen.add(value.toLowerCase());
-    kept.push(value);
-  }
-  return kept.slice(0, max);
+  return dedupe(tags.map((tag) => tag.replace(/[\s,]+/g, " ").trim()).filter(Boolean)).slice(0, max);
 }
 
 /** Only web links become hrefs: a product URL is the Admin API's, but a javascript: URL must never pass. */

@@ -278,7 +278,8 @@ function productOrder(sortKey: (typeof PRODUCT_SORT_KEYS)[number] | undefined) {
 // Plain text of a product's HTML description, as Product.description returns it.
 export function plainText(html: string): string {
   return html
-    .replace(/<[^>]*>/g, " ")
+    .replace(/<\/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|blockquote|section|article)\b[^>]*>/gi, " ")
+    .replace(/<[^>]*>/g, "")
     .replace(/&nbsp;/g, " ")
     .replace(/&lt;/g, "<")
     .replace(/&gt;/g, ">")

@@ -1,0 +1,3 @@
+import { contentSpendingScenarios } from "./content-spending-scenarios";
+
+contentSpendingScenarios("sqlite");

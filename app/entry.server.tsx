@@ -11,6 +11,8 @@ import { renderToPipeableStream } from "react-dom/server";
 import { isBootCheckChild, requireUsableDatabase, runBootCheck } from "./boot.server";
 import db from "./db.server";
 import { env } from "./env.server";
+import { startContentJobs } from "./jobs/content-jobs.server";
+import { queueFor } from "./jobs/queue.server";
 import { startSweeper } from "./jobs/sweeper.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
 
@@ -19,6 +21,14 @@ if (env.production && isBootCheckChild()) void runBootCheck(db, env.DATABASE_URL
 else {
   if (env.production) requireUsableDatabase(import.meta.url);
   startSweeper(db);
+  startContentJobs(db, env.DATABASE_URL).catch((error: unknown) =>
+    console.error("content jobs did not start", error),
+  );
+}
+
+/** Called by `npm start` on SIGTERM/SIGINT: running jobs finish (bounded) before the process exits. */
+export async function stopBackgroundWork() {
+  await queueFor(db)?.stop();
 }
 
 export const streamTimeout = 5000;

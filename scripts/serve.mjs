@@ -32,5 +32,11 @@ app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 const port = Number(process.env.PORT ?? 3000);
 const server = app.listen(port, process.env.HOST, () => console.log(`[serve] http://localhost:${port}`));
+// Stop taking requests, let running jobs finish (entry.server.tsx), then exit.
 for (const signal of ["SIGTERM", "SIGINT"])
-  process.once(signal, () => server.close((error) => process.exit(error ? 1 : 0)));
+  process.once(signal, () =>
+    server.close(async (error) => {
+      await build.entry.module.stopBackgroundWork?.().catch((stopError) => console.error(stopError));
+      process.exit(error ? 1 : 0);
+    }),
+  );

@@ -1,5 +1,6 @@
 // Drafts and their versions, always within one shop: another shop's draft id is not found. A version is
 // immutable; every change (a job's output, an edit, a restore) appends the next number.
+import { randomBytes } from "node:crypto";
 import type { Cover, DraftVersion } from "@prisma-generated/sqlite";
 import type { BriefFields, CoverImage, DraftContent } from "../ai/provider";
 import type { Db } from "../db/connect.server";
@@ -349,6 +350,8 @@ export async function attachCover(
       if (touched.count === 0) throw new ContentNotFound("draft");
       const created = await tx.cover.create({
         data: {
+          // 144 random bits: the image is public (Shopify downloads it) and its URL is its only key.
+          id: randomBytes(18).toString("base64url"),
           shopId,
           draftId,
           jobId,

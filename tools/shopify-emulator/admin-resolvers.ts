@@ -596,7 +596,7 @@ export class AdminResolvers {
       updatedAt: isoSeconds(article.updatedAt),
       author: article.authorName === null ? null : { __typename: "ArticleAuthor", name: article.authorName },
       blog: this.blogView(blog),
-      image: article.image && imageView(article.image),
+      image: article.image && imageView(article.image, "ArticleImage"),
       templateSuffix: article.templateSuffix,
       metafield: (args: Args) => {
         const namespace = requiredString(args.namespace, "namespace");
@@ -635,14 +635,8 @@ export class AdminResolvers {
           ? `https://${this.shop.primaryDomain}/products/${product.handle}`
           : null,
       status: product.status,
-      featuredImage: product.featuredImage && {
-        __typename: "Image",
-        id: gid("ProductImage", product.id),
-        url: product.featuredImage.url,
-        altText: product.featuredImage.altText,
-        width: null,
-        height: null,
-      },
+      featuredImage:
+        product.featuredImage && imageView({ id: product.id, ...product.featuredImage }, "ProductImage"),
       totalInventory: product.totalInventory,
       vendor: product.vendor,
       productType: product.productType,
@@ -903,10 +897,10 @@ export class AdminResolvers {
   }
 }
 
-function imageView(image: HostedImage): GqlObject {
+function imageView(image: HostedImage, gidType: string): GqlObject {
   return {
     __typename: "Image",
-    id: gid("ArticleImage", image.id),
+    id: gid(gidType, image.id),
     url: image.url,
     altText: image.altText,
     width: null,

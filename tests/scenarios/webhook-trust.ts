@@ -363,8 +363,9 @@ export function webhookTrustScenarios(engine: Engine) {
 
     describe("app/scopes_update", () => {
       test("a genuine body under another shop's domain is refused with 400; the genuine one updates the scopes", async () => {
-        const alice = await installedStore();
-        const bob = await installedStore();
+        // Two stores that installed the app before it asked for read_products.
+        const alice = await h.installStore("store", { grantedScopes: "write_content" });
+        const bob = await h.installStore("store", { grantedScopes: "write_content" });
         const record = h.emulator.shop(alice).record;
         const body = {
           id: record.id,

@@ -8,6 +8,7 @@ import Database from "better-sqlite3";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { STATE_FILE_VERSION } from "../../tools/shopify-emulator/persist";
 import { BROWSER } from "../app-harness";
 import { startDevServer, type DevServer } from "./dev-server";
 
@@ -115,7 +116,7 @@ describe("npm run dev restarted on the same database", () => {
     const saved = JSON.parse(readFileSync(join(firstRun.dir, "dev.emulator.json"), "utf8")) as {
       version: number;
     };
-    expect(saved.version).toBe(1);
+    expect(saved.version).toBe(STATE_FILE_VERSION);
     expect(existsSync(join(firstRun.dir, "dev.db"))).toBe(true);
   });
 
@@ -144,7 +145,10 @@ describe("npm run dev restarted on the same database", () => {
     writeFileSync(join(dir, "dev.emulator.json"), JSON.stringify({ version: 0 }));
     dev = await startDevServer({ dir, port, emulatorPort });
     expect(dev.output()).toMatch(
-      /^\S+dev\.emulator\.json cannot be read \(version 0, this emulator reads version 1\): resetting \S+dev\.db with it \(the emulator starts fresh\)$/m,
+      new RegExp(
+        `^\\S+dev\\.emulator\\.json cannot be read \\(version 0, this emulator reads version ${STATE_FILE_VERSION}\\): resetting \\S+dev\\.db with it \\(the emulator starts fresh\\)$`,
+        "m",
+      ),
     );
     expect((await emulatorShop(dev)).charges).toEqual([]);
     expect(() => appAccessToken(dev!)).toThrow(/no offline session/);

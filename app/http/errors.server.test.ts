@@ -9,6 +9,8 @@ import {
   ReservationResolved,
   ShopNotFound,
 } from "../ledger/errors";
+import { ContentNotFound, InvalidContent } from "../content/errors";
+import { ShopifyAccessDenied, ShopifyUserErrors } from "../shopify/admin-api.server";
 import { isTransientDatabaseError, toHttpError, withHttpErrors } from "./errors.server";
 
 async function answer(error: unknown) {
@@ -16,6 +18,27 @@ async function answer(error: unknown) {
   if (!response) return undefined;
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
+
+describe("content and Shopify refusals map to one 4xx each", () => {
+  test.each([
+    [new ContentNotFound("draft"), 404, { code: "not_found", error: "No such draft" }],
+    [
+      new InvalidContent({ topic: "Say what to write about" }),
+      400,
+      { code: "invalid_input", fieldErrors: { topic: "Say what to write about" } },
+    ],
+    [
+      new ShopifyUserErrors([
+        { field: ["article", "image"], message: "Image upload failed", code: "UPLOAD_FAILED" },
+      ]),
+      422,
+      { reasons: ["Image upload failed"] },
+    ],
+    [new ShopifyAccessDenied("read_products"), 403, { code: "scope_required", scope: "read_products" }],
+  ])("%s → %i", async (error, status, body) => {
+    expect(await answer(error)).toMatchObject({ status, body: { error: expect.any(String), ...body } });
+  });
+});
 
 describe("ledger errors map to one 4xx each", () => {
   test.each([

@@ -9,6 +9,7 @@ import {
 } from "@shopify/shopify-api";
 import { ContentNotFound, InvalidContent } from "../content/errors";
 import { LedgerError } from "../ledger/errors";
+import { ShopifyAccessDenied, ShopifyUserErrors } from "../shopify/admin-api.server";
 
 /** The JSON error answer every route uses: `{ error: "<sentence>", ...details }`. */
 export function httpError(status: number, message: string, details: Record<string, unknown> = {}) {
@@ -85,6 +86,15 @@ export function toHttpError(error: unknown): Response | undefined {
   if (error instanceof BillingError)
     return httpError(422, "Shopify refused this charge", {
       reasons: userErrorMessages(error.errorData),
+    });
+  // Shopify refused an article's input: the same input gets the same answer.
+  if (error instanceof ShopifyUserErrors)
+    return httpError(422, "Shopify refused this article", { reasons: error.messages.slice(0, 5) });
+  // The store has not granted a scope the action needs: the page offers the approval.
+  if (error instanceof ShopifyAccessDenied)
+    return httpError(403, "This store has not given the app access to this", {
+      code: "scope_required",
+      scope: error.scope,
     });
   // Shopify throttled, failed with a 5xx, or did not answer: a retry may get through.
   if (

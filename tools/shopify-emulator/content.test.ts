@@ -213,7 +213,7 @@ describe("query cost", () => {
     expect(result.body.extensions.cost).toEqual({
       requestedQueryCost: 23,
       actualQueryCost: 1 + 2 + 6 + 3,
-      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000 - 12, restoreRate: 50 },
+      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 1000 - 12, restoreRate: 100 },
     });
   });
 
@@ -254,7 +254,7 @@ describe("query cost", () => {
       "{ products(first: 10) { nodes { id } } }",
     );
     expect(other.body.data.products.nodes).toHaveLength(6);
-    await new Promise((resolve) => setTimeout(resolve, 200)); // 50 points/s: 10 more points
+    await new Promise((resolve) => setTimeout(resolve, 200)); // 100 points/s: 20 more points
     const later = await env.gql(DEV_STORE, token, "{ products(first: 10) { nodes { id } } }");
     expect(later.body.data.products.nodes).toHaveLength(6);
   });

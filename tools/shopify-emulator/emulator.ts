@@ -152,7 +152,7 @@ export class ShopifyEmulator {
     return new AdminResolvers(this.state, this.billing, shop, this.images);
   }
 
-  // The store's GraphQL Admin API bucket: 1000 points restoring 50/s, twice that on Shopify Plus.
+  // The store's GraphQL Admin API bucket: 1000 points restoring 100/s (throttle.ts).
   costBucket(shop: string): LeakyBucket {
     const record = this.state.requireShop(shop);
     let bucket = this.buckets.get(record.domain);

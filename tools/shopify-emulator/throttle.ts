@@ -4,9 +4,10 @@
 
 import type { CostBudget, ThrottleStatus } from "./gql-executor";
 
-// Bucket size and restore rate per second: a standard store, and Shopify Plus (twice both).
-export const STANDARD_BUCKET = { maximumAvailable: 1000, restoreRate: 50 };
-export const PLUS_BUCKET = { maximumAvailable: 2000, restoreRate: 100 };
+// Restore rates per second from Shopify's rate-limits page (shopify.dev/docs/apps/build/apis/graphql-admin/
+// rate-limits: Standard 100 points/s, Shopify Plus 1000); bucket sizes as older revisions gave them.
+export const STANDARD_BUCKET = { maximumAvailable: 1000, restoreRate: 100 };
+export const PLUS_BUCKET = { maximumAvailable: 2000, restoreRate: 1000 };
 
 export class LeakyBucket implements CostBudget {
   private available: number;

@@ -3,7 +3,15 @@
 import { Link as RemixLink } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import type { CSSProperties } from "react";
-import { COMPARED_FIELDS, hasChanges, type DiffPart, type VersionComparison } from "../content/compare";
+import type { DiffPart } from "../content/compare";
+
+/** One field of the comparison, as the loader sends it (compareVersions kept on the server). */
+export interface ComparedFieldView {
+  field: string;
+  label: string;
+  parts: DiffPart[];
+  changed: boolean;
+}
 
 const REMOVED: CSSProperties = { background: "#fed3d1", textDecoration: "line-through" };
 const ADDED: CSSProperties = { background: "#c1f0d0" };
@@ -40,7 +48,7 @@ export function VersionCompare({
 }: {
   a: number;
   b: number;
-  comparison: VersionComparison;
+  comparison: ComparedFieldView[];
   closeUrl: string;
 }) {
   return (
@@ -50,9 +58,7 @@ export function VersionCompare({
           <Text as="h2" variant="headingMd">{`Version ${a} and version ${b}`}</Text>
           <RemixLink to={closeUrl}>Close comparison</RemixLink>
         </InlineStack>
-        {COMPARED_FIELDS.map(({ field, label }) => {
-          const parts = comparison[field];
-          const changed = hasChanges(parts);
+        {comparison.map(({ field, label, parts, changed }) => {
           return (
             <BlockStack gap="100" key={field}>
               <Text as="h3" variant="headingSm">

@@ -32,11 +32,19 @@ import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
 import { useSubmitKey } from "../components/use-submit-key";
 import { VersionCompare } from "../components/VersionCompare";
 import { LANGUAGES, LENGTHS, parseBrief, TONES } from "../content/brief";
-import { compareVersions } from "../content/compare";
-import { draftStatus, editDraft, findDraft, readVersion, restoreVersion } from "../content/drafts.server";
+import { COMPARED_FIELDS, compareVersions, hasChanges } from "../content/compare";
+import {
+  draftStatus,
+  editDraft,
+  findDraft,
+  readVersion,
+  restoreVersion,
+  type ParsedVersion,
+} from "../content/drafts.server";
 import { saveDraftToShopify } from "../content/save-to-shopify.server";
 import { seoChecklist } from "../content/seo";
-import { pendingJobs, REWRITE_LIMITS, submitJob, type JobRequest } from "../credits/index.server";
+import { pendingJobs, submitJob } from "../credits/index.server";
+import { REWRITE_LIMITS, type JobRequest } from "../credits/job-request";
 import db from "../db.server";
 import { env } from "../env.server";
 import { requireActor } from "../http/actor.server";
@@ -63,6 +71,21 @@ async function blogChoices(graphql: AdminGraphql, shop: string) {
     if (!(error instanceof ShopifyAccessDenied)) throw error;
     return { blogs: [], approvalUrl: scopeApprovalUrl(shop, env.SHOPIFY_API_KEY) };
   }
+}
+
+/** Two versions field by field, labelled, for the side-by-side view. */
+function comparisonView(a: ParsedVersion, b: ParsedVersion) {
+  const parts = compareVersions(a.content, b.content);
+  return {
+    a: a.number,
+    b: b.number,
+    fields: COMPARED_FIELDS.map(({ field, label }) => ({
+      field,
+      label,
+      parts: parts[field],
+      changed: hasChanges(parts[field]),
+    })),
+  };
 }
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
@@ -111,13 +134,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
         productUrls: briefFields.products.map((product) => product.url),
         cover: draft.cover ? { altText: draft.cover.altText } : null,
       }),
-      comparison: compared
-        ? {
-            a: compared[0].number,
-            b: compared[1].number,
-            parts: compareVersions(compared[0].content, compared[1].content),
-          }
-        : null,
+      comparison: compared ? comparisonView(compared[0], compared[1]) : null,
       available: balance.available,
       blogs: choices.blogs,
       blogsApprovalUrl: choices.approvalUrl,
@@ -453,7 +470,7 @@ export default function DraftPage() {
             <VersionCompare
               a={data.comparison.a}
               b={data.comparison.b}
-              comparison={data.comparison.parts}
+              comparison={data.comparison.fields}
               closeUrl={`/app/drafts/${data.draft.id}`}
             />
           </Layout.Section>

@@ -3,7 +3,7 @@
 // store's ids answered as ids that never existed, and the public cover image.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppHarness, type AppHarness, type ThrownResponse } from "../app-harness";
-import { contentStudio, type ContentStudio } from "../content-helpers";
+import { contentStudio, type ContentStudio, type FormFields } from "../content-helpers";
 
 let h: AppHarness;
 let studio: ContentStudio;
@@ -238,13 +238,14 @@ describe("content studio pages on SQLite", () => {
     };
 
     // Bad input answers 400 and writes nothing.
-    for (const fields of [
+    const bad: FormFields[] = [
       { ...edit, baseVersion: "zero" },
       { intent: "restore", version: "-1" },
       { intent: "no-such-intent" },
       { intent: "rewrite", submitKey: "key with spaces", instruction: "shorter", baseVersion: "1" },
       { intent: "rewrite", submitKey: "k1", instruction: "custom", instructionText: " ", baseVersion: "1" },
-    ])
+    ];
+    for (const fields of bad)
       expect(await studio.draftForm(shop, draftId, fields), JSON.stringify(fields)).toMatchObject({
         status: 400,
         body: { error: expect.any(String) },
@@ -299,12 +300,15 @@ describe("content studio pages on SQLite", () => {
     const other = await h.installStore("pages-theirs");
     const { draftId } = await studio.firstDraft(owner);
     const before = await studio.rows(owner);
-    for (const fields of [
+    const foreign: FormFields[] = [
       { intent: "restore", version: "1" },
       { intent: "save-to-shopify", blogId: "gid://shopify/Blog/1" },
       { intent: "cover", submitKey: "foreign-cover-1" },
-    ])
-      expect(await studio.draftForm(other, draftId, fields), fields.intent).toMatchObject({ status: 404 });
+    ];
+    for (const fields of foreign)
+      expect(await studio.draftForm(other, draftId, fields), String(fields.intent)).toMatchObject({
+        status: 404,
+      });
     expect(await studio.rows(owner)).toEqual(before);
   });
 });

@@ -1,6 +1,17 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { Card, EmptyState, IndexTable, Layout, Link, Page, Text } from "@shopify/polaris";
+import {
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  IndexTable,
+  Layout,
+  Link,
+  Page,
+  Text,
+  useBreakpoints,
+} from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { EMPTY_STATE_IMAGE } from "../components/empty-state";
 import { LENGTHS, stringList } from "../content/brief";
@@ -34,6 +45,8 @@ const updated = (iso: string) => new Date(iso).toLocaleDateString("en-US", { dat
 
 export default function Briefs() {
   const { briefs } = useLoaderData<typeof loader>();
+  // Narrow screens (a phone's 390 px) get one stacked cell per brief instead of five columns.
+  const condensed = useBreakpoints().smDown;
 
   return (
     <Page title="Briefs" primaryAction={{ content: "New brief", url: "/app/briefs/new" }}>
@@ -56,6 +69,7 @@ export default function Briefs() {
                 resourceName={{ singular: "brief", plural: "briefs" }}
                 itemCount={briefs.length}
                 selectable={false}
+                condensed={condensed}
                 headings={[
                   { title: "Topic" },
                   { title: "Keywords" },
@@ -64,22 +78,38 @@ export default function Briefs() {
                   { title: "Updated" },
                 ]}
               >
-                {briefs.map((brief, index) => (
-                  <IndexTable.Row id={brief.id} key={brief.id} position={index}>
-                    <IndexTable.Cell>
-                      {/* The row's primary link: a click anywhere on the row opens the brief. */}
-                      <Link dataPrimaryLink url={`/app/briefs/${brief.id}`} monochrome removeUnderline>
-                        <Text as="span" fontWeight="semibold">
-                          {brief.topic}
-                        </Text>
-                      </Link>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{brief.keywords}</IndexTable.Cell>
-                    <IndexTable.Cell>{brief.tone}</IndexTable.Cell>
-                    <IndexTable.Cell>{brief.length}</IndexTable.Cell>
-                    <IndexTable.Cell>{updated(brief.updatedAt)}</IndexTable.Cell>
-                  </IndexTable.Row>
-                ))}
+                {briefs.map((brief, index) => {
+                  // The row's primary link: a click anywhere on the row opens the brief.
+                  const topic = (
+                    <Link dataPrimaryLink url={`/app/briefs/${brief.id}`} monochrome removeUnderline>
+                      <Text as="span" fontWeight="semibold">
+                        {brief.topic}
+                      </Text>
+                    </Link>
+                  );
+                  return condensed ? (
+                    <IndexTable.Row id={brief.id} key={brief.id} position={index}>
+                      <Box paddingInline="300" paddingBlock="200">
+                        <BlockStack gap="100">
+                          {topic}
+                          <Text as="span" tone="subdued">
+                            {[brief.keywords, brief.tone, brief.length, updated(brief.updatedAt)]
+                              .filter(Boolean)
+                              .join(" · ")}
+                          </Text>
+                        </BlockStack>
+                      </Box>
+                    </IndexTable.Row>
+                  ) : (
+                    <IndexTable.Row id={brief.id} key={brief.id} position={index}>
+                      <IndexTable.Cell>{topic}</IndexTable.Cell>
+                      <IndexTable.Cell>{brief.keywords}</IndexTable.Cell>
+                      <IndexTable.Cell>{brief.tone}</IndexTable.Cell>
+                      <IndexTable.Cell>{brief.length}</IndexTable.Cell>
+                      <IndexTable.Cell>{updated(brief.updatedAt)}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  );
+                })}
               </IndexTable>
             )}
           </Card>

@@ -14,6 +14,7 @@ import {
   Pagination,
   Text,
   TextField,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
@@ -48,6 +49,8 @@ export default function Drafts() {
   const [search, setSearch] = useState(q);
   const [params] = useSearchParams();
   const loading = useNavigation().state === "loading";
+  // Narrow screens (a phone's 390 px) get one stacked cell per draft instead of five columns.
+  const condensed = useBreakpoints().smDown;
   const pageUrl = (next: string | null) => {
     const url = new URLSearchParams(params);
     if (next) url.set("cursor", next);
@@ -102,6 +105,7 @@ export default function Drafts() {
                   resourceName={{ singular: "draft", plural: "drafts" }}
                   itemCount={drafts.length}
                   selectable={false}
+                  condensed={condensed}
                   headings={[
                     { title: "Title" },
                     { title: "Status" },
@@ -110,31 +114,48 @@ export default function Drafts() {
                     { title: "Updated" },
                   ]}
                 >
-                  {drafts.map((draft, index) => (
-                    <IndexTable.Row id={draft.id} key={draft.id} position={index}>
-                      <IndexTable.Cell>
-                        <Link dataPrimaryLink url={`/app/drafts/${draft.id}`} monochrome removeUnderline>
-                          <Text as="span" fontWeight="semibold">
-                            {draft.title}
+                  {drafts.map((draft, index) => {
+                    const title = (
+                      <Link dataPrimaryLink url={`/app/drafts/${draft.id}`} monochrome removeUnderline>
+                        <Text as="span" fontWeight="semibold">
+                          {draft.title}
+                        </Text>
+                      </Link>
+                    );
+                    return condensed ? (
+                      <IndexTable.Row id={draft.id} key={draft.id} position={index}>
+                        <Box paddingInline="300" paddingBlock="200">
+                          <BlockStack gap="100">
+                            {title}
+                            <InlineStack gap="200" blockAlign="center">
+                              <DraftStatusBadge status={draft.status} />
+                              <Text as="span" tone="subdued">
+                                {`${draft.versionCount} versions · ${draft.creditsSpent} credits · ${updated(draft.updatedAt)}`}
+                              </Text>
+                            </InlineStack>
+                          </BlockStack>
+                        </Box>
+                      </IndexTable.Row>
+                    ) : (
+                      <IndexTable.Row id={draft.id} key={draft.id} position={index}>
+                        <IndexTable.Cell>{title}</IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <DraftStatusBadge status={draft.status} />
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <Text as="span" alignment="end" numeric>
+                            {draft.versionCount}
                           </Text>
-                        </Link>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <DraftStatusBadge status={draft.status} />
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" alignment="end" numeric>
-                          {draft.versionCount}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" alignment="end" numeric>
-                          {draft.creditsSpent}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{updated(draft.updatedAt)}</IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>
+                          <Text as="span" alignment="end" numeric>
+                            {draft.creditsSpent}
+                          </Text>
+                        </IndexTable.Cell>
+                        <IndexTable.Cell>{updated(draft.updatedAt)}</IndexTable.Cell>
+                      </IndexTable.Row>
+                    );
+                  })}
                 </IndexTable>
               )}
               {(cursor || nextCursor) && (

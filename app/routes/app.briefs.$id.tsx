@@ -12,13 +12,11 @@ import {
   Button,
   Card,
   Checkbox,
-  FormLayout,
   InlineGrid,
   InlineStack,
   Layout,
   List,
   Page,
-  Select,
   Text,
   TextField,
 } from "@shopify/polaris";
@@ -27,20 +25,13 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { z } from "zod";
 import type { StoreProduct, TopicIdea } from "../ai/provider";
 import { fetcherAnswer } from "../components/fetcher-answer.server";
+import { BriefFieldsForm } from "../components/BriefFieldsForm";
 import { FormSaveBar } from "../components/FormSaveBar";
 import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
 import { inProgress, JobProgress, useJob, WRITING_DRAFT } from "../components/JobProgress";
 import { PricedButton } from "../components/PricedButton";
 import { useSubmitKey } from "../components/use-submit-key";
-import {
-  BRIEF_LIMITS,
-  briefFromRow,
-  DEFAULT_BRIEF,
-  LANGUAGES,
-  LENGTHS,
-  parseBrief,
-  TONES,
-} from "../content/brief";
+import { BRIEF_LIMITS, briefFromRow, DEFAULT_BRIEF, parseBrief } from "../content/brief";
 import { findBrief, saveBrief } from "../content/briefs.server";
 import { latestResearch, pendingJobs, submitJob, type JobView } from "../credits/index.server";
 import db from "../db.server";
@@ -164,9 +155,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   });
 };
 
-const TONE_OPTIONS = TONES.map((tone) => ({ value: tone, label: tone[0]!.toUpperCase() + tone.slice(1) }));
-const LENGTH_OPTIONS = Object.entries(LENGTHS).map(([value, { label }]) => ({ value, label }));
-
 interface FormState {
   topic: string;
   audience: string;
@@ -265,10 +253,6 @@ export default function BriefPage() {
 
   const [productQuery, setProductQuery] = useState(data.productQuery);
 
-  const languageOptions = LANGUAGES.some((l) => l.value === form.language)
-    ? [...LANGUAGES]
-    : [...LANGUAGES, { value: form.language, label: form.language }];
-
   return (
     <Page
       title={data.briefId ? "Brief" : "New brief"}
@@ -301,63 +285,11 @@ export default function BriefPage() {
                 save();
               }}
             >
-              <FormLayout>
-                <TextField
-                  label="Topic"
-                  name="topic"
-                  value={form.topic}
-                  onChange={set("topic")}
-                  autoComplete="off"
-                  maxLength={BRIEF_LIMITS.topic.max}
-                  helpText="What the article is about, in a few words."
-                  error={fieldErrors.topic}
-                />
-                <TextField
-                  label="Audience"
-                  name="audience"
-                  value={form.audience}
-                  onChange={set("audience")}
-                  autoComplete="off"
-                  maxLength={BRIEF_LIMITS.audience.max}
-                  helpText="Who reads it: first-time buyers, professionals, gift shoppers…"
-                  error={fieldErrors.audience}
-                />
-                <TextField
-                  label="Keywords"
-                  name="keywords"
-                  value={form.keywords}
-                  onChange={set("keywords")}
-                  autoComplete="off"
-                  helpText={`Separated by commas, at most ${BRIEF_LIMITS.keywords.count}.`}
-                  error={fieldErrors.keywords}
-                />
-                <FormLayout.Group condensed>
-                  <Select
-                    label="Tone"
-                    name="tone"
-                    options={TONE_OPTIONS}
-                    value={form.tone}
-                    onChange={set("tone")}
-                    error={fieldErrors.tone}
-                  />
-                  <Select
-                    label="Length"
-                    name="length"
-                    options={LENGTH_OPTIONS}
-                    value={form.length}
-                    onChange={set("length")}
-                    error={fieldErrors.length}
-                  />
-                  <Select
-                    label="Language"
-                    name="language"
-                    options={languageOptions}
-                    value={form.language}
-                    onChange={set("language")}
-                    error={fieldErrors.language}
-                  />
-                </FormLayout.Group>
-              </FormLayout>
+              <BriefFieldsForm
+                values={form}
+                onChange={(field, value) => set(field)(value)}
+                errors={fieldErrors}
+              />
             </form>
           </Card>
         </Layout.Section>

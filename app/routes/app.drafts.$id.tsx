@@ -25,13 +25,14 @@ import { z } from "zod";
 import type { BriefFields } from "../ai/provider";
 import { DraftStatusBadge } from "../components/DraftStatusBadge";
 import { fetcherAnswer } from "../components/fetcher-answer.server";
+import { BriefFieldsForm } from "../components/BriefFieldsForm";
 import { FormSaveBar } from "../components/FormSaveBar";
 import { inProgress, JobProgress, useJob } from "../components/JobProgress";
 import { PricedButton } from "../components/PricedButton";
 import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
 import { useSubmitKey } from "../components/use-submit-key";
 import { VersionCompare } from "../components/VersionCompare";
-import { LANGUAGES, LENGTHS, parseBrief, TONES } from "../content/brief";
+import { parseBrief } from "../content/brief";
 import { COMPARED_FIELDS, compareVersions, hasChanges } from "../content/compare";
 import {
   draftStatus,
@@ -305,8 +306,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   });
 };
 
-const TONE_OPTIONS = TONES.map((tone) => ({ value: tone, label: tone[0]!.toUpperCase() + tone.slice(1) }));
-const LENGTH_OPTIONS = Object.entries(LENGTHS).map(([value, { label }]) => ({ value, label }));
 const INSTRUCTION_OPTIONS = [
   { value: "shorter", label: "Shorter" },
   { value: "friendlier", label: "Friendlier" },
@@ -426,8 +425,6 @@ export default function DraftPage() {
     length: data.brief.length as string,
     language: data.brief.language,
   });
-  const setBriefField = (key: keyof typeof brief) => (value: string) =>
-    setBrief((current) => ({ ...current, [key]: value }));
 
   const [instruction, setInstruction] = useState("shorter");
   const [instructionText, setInstructionText] = useState("");
@@ -445,9 +442,6 @@ export default function DraftPage() {
   const savedArticle = saver.state === "idle" && saver.data?.adminUrl ? saver.data : null;
   const articleUrl = savedArticle?.adminUrl ?? data.draft.articleUrl;
 
-  const languageOptions = LANGUAGES.some((l) => l.value === brief.language)
-    ? [...LANGUAGES]
-    : [...LANGUAGES, { value: brief.language, label: brief.language }];
   const current = data.draft.currentVersion;
 
   return (
@@ -694,61 +688,23 @@ export default function DraftPage() {
                     </InlineStack>
                     <Collapsible id="regenerate-brief" open={briefOpen}>
                       {briefOpen && (
-                        <FormLayout>
-                          <TextField
-                            label="Topic"
-                            name="topic"
-                            value={brief.topic}
-                            onChange={setBriefField("topic")}
-                            autoComplete="off"
+                        <BlockStack gap="300">
+                          <BriefFieldsForm
+                            values={brief}
+                            onChange={(field, value) =>
+                              setBrief((current) => ({ ...current, [field]: value }))
+                            }
+                            errors={regenerator.state === "idle" ? regenerator.data?.fieldErrors : undefined}
                           />
-                          <TextField
-                            label="Audience"
-                            name="audience"
-                            value={brief.audience}
-                            onChange={setBriefField("audience")}
-                            autoComplete="off"
-                          />
-                          <TextField
-                            label="Keywords"
-                            name="keywords"
-                            value={brief.keywords}
-                            onChange={setBriefField("keywords")}
-                            autoComplete="off"
-                            helpText="Separated by commas."
-                          />
-                          <FormLayout.Group condensed>
-                            <Select
-                              label="Tone"
-                              name="tone"
-                              options={TONE_OPTIONS}
-                              value={brief.tone}
-                              onChange={setBriefField("tone")}
-                            />
-                            <Select
-                              label="Length"
-                              name="length"
-                              options={LENGTH_OPTIONS}
-                              value={brief.length}
-                              onChange={setBriefField("length")}
-                            />
-                            <Select
-                              label="Language"
-                              name="language"
-                              options={languageOptions}
-                              value={brief.language}
-                              onChange={setBriefField("language")}
-                            />
-                          </FormLayout.Group>
                           {data.brief.products.map((product) => (
                             <input key={product.id} type="hidden" name="productIds" value={product.id} />
                           ))}
-                          {regenerator.state === "idle" && regenerator.data?.fieldErrors && (
+                          {regenerator.state === "idle" && regenerator.data?.fieldErrors?.productIds && (
                             <Text as="p" tone="critical">
-                              {Object.values(regenerator.data.fieldErrors)[0]}
+                              {regenerator.data.fieldErrors.productIds}
                             </Text>
                           )}
-                        </FormLayout>
+                        </BlockStack>
                       )}
                     </Collapsible>
                     <InlineStack>

@@ -1,0 +1,214 @@
+// A newcomer's first article in a real browser: `npm run dev` with the offline writer, the dev store's
+// admin, a brief written under the contextual save bar, topics researched for free, a draft with a cover
+// (3 credits), an AI rewrite (1) and a regeneration (2), the draft saved to the store's blog (the article
+// and its image checked in the emulator), then the Billing page's Activity Ledger naming each spend by the
+// draft's title. Screenshots of each step are saved as the billing journey saves them.
+
+import { describe, expect, it } from "vitest";
+import { embeddedSession } from "./embedded-session";
+
+const session = embeddedSession();
+const { app, pageErrors } = session;
+
+const SHOP = "dev-store.myshopify.com";
+const TOPIC = "How to keep your feet warm on long winter hikes";
+// One of the products every emulator store sells (tools/shopify-emulator/state.ts DEFAULT_PRODUCTS).
+const PRODUCT = "Merino Wool Trail Socks";
+const IN_ADMIN = (path: string) => new RegExp(`/store/dev-store/apps/dev-api-key${path}`);
+
+const button = (name: string | RegExp) => app().getByRole("button", { name });
+const heading = (name: string | RegExp) => app().getByRole("heading", { level: 1, name });
+/**
+ * Waits until the button is there and enabled: while a job runs the draft page disables its AI buttons, and
+ * their "(N left)" already counts the job's hold, so only an enabled button means the job finished.
+ */
+const ready = (name: string) => expect.poll(() => button(name).isEnabled(), { timeout: 60_000 }).toBe(true);
+
+/** What the journey learnt along the way. */
+let draftTitle = "";
+
+/** The store's articles as the emulator holds them (its control route for one shop). */
+async function articles() {
+  const response = await fetch(`${session.dev.emulatorUrl}/_emulator/shops/${encodeURIComponent(SHOP)}`);
+  expect(response.status).toBe(200);
+  const shop = (await response.json()) as {
+    blogs: {
+      title: string;
+      articles: {
+        title: string;
+        body: string;
+        isPublished: boolean;
+        image: { url: string; altText: string | null } | null;
+      }[];
+    }[];
+  };
+  return shop.blogs.flatMap((blog) => blog.articles.map((article) => ({ blog: blog.title, ...article })));
+}
+
+describe("content journey in a browser (npm run dev, offline writer, dev store)", () => {
+  it("writes a brief: editing a field opens App Bridge's save bar, saving closes it", async () => {
+    const { page, dev } = session;
+    await page.goto(dev.adminUrl);
+    // The first load compiles the app's modules in Vite.
+    await heading(/./).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("list", { name: "AI blog content navigation" })
+      .getByRole("link", { name: "Briefs" })
+      .click();
+    await heading("Briefs").waitFor({ timeout: 30_000 });
+    await app().getByRole("link", { name: "New brief" }).first().click();
+    await heading("New brief").waitFor({ timeout: 30_000 });
+    await page.waitForURL(IN_ADMIN("/app/briefs/new"), { timeout: 30_000 });
+
+    // What the app tells the admin about its save bar, as Shopify's admin receives it from App Bridge.
+    await page.evaluate(() => {
+      const seen: unknown[] = [];
+      (window as unknown as { saveBarMessages: unknown[] }).saveBarMessages = seen;
+      window.addEventListener("message", (event) => {
+        const data = event.data as { type?: string };
+        if (data?.type === "shopify-emulator:save-bar") seen.push(data);
+      });
+    });
+    const saveBar = () =>
+      page.evaluate(() => {
+        const seen = (
+          window as unknown as { saveBarMessages: { showing: boolean; save: { label: string } }[] }
+        ).saveBarMessages;
+        return seen.at(-1) ?? null;
+      });
+    await expect(saveBar()).resolves.toBeNull();
+    await app().getByLabel("Topic").fill(TOPIC);
+    await expect.poll(saveBar, { timeout: 10_000 }).toMatchObject({
+      id: "brief-save-bar",
+      showing: true,
+      save: { label: "Save", disabled: false },
+    });
+    await expect(app().locator("ui-save-bar[data-showing]").count()).resolves.toBe(1);
+    await session.screenshot("1a-brief-edited-save-bar");
+    await app().getByLabel("Audience").fill("hikers planning their first winter trail");
+    await app().getByLabel("Keywords").fill("merino wool socks, winter hiking");
+    await app().getByRole("checkbox", { name: PRODUCT }).check();
+    // The admin's Save on that bar: the admin sends the click back to App Bridge, which clicks the bar's
+    // own Save button (the emulator's admin does not draw the bar yet, so the test is the admin here).
+    await page.evaluate(() => {
+      const frame = document.getElementById("app-frame") as HTMLIFrameElement;
+      const seen = (window as unknown as { saveBarMessages: { id: string }[] }).saveBarMessages;
+      frame.contentWindow!.postMessage(
+        { type: "shopify-emulator:save-bar-action", id: seen.at(-1)!.id, button: "save" },
+        new URL(frame.src).origin,
+      );
+    });
+    await page.waitForURL(IN_ADMIN("/app/briefs/(?!new)[^/?]+"), { timeout: 30_000 });
+    await heading("Brief").waitFor({ timeout: 30_000 });
+    await expect.poll(saveBar, { timeout: 10_000 }).toMatchObject({ showing: false });
+    await expect(app().getByLabel("Topic").inputValue()).resolves.toBe(TOPIC);
+    await expect(app().getByRole("checkbox", { name: PRODUCT }).isChecked()).resolves.toBe(true);
+    await session.screenshot("1b-brief-saved");
+  }, 150_000);
+
+  it("researches topics for free: ideas appear, the balance stays at 10", async () => {
+    await button("Research topics · free").click();
+    await app().getByRole("heading", { name: "Topic ideas" }).waitFor({ timeout: 60_000 });
+    await expect(
+      app()
+        .getByText(/^Why it fits: /)
+        .count(),
+    ).resolves.toBeGreaterThanOrEqual(3);
+    await expect(button("Generate draft · 2 credits (8 left)").isVisible()).resolves.toBe(true);
+    await expect(button("Draft + cover · 3 credits (7 left)").isVisible()).resolves.toBe(true);
+    await session.screenshot("2-topic-ideas");
+  }, 90_000);
+
+  it("writes a draft with a cover for 3 credits and opens it", async () => {
+    await button("Draft + cover · 3 credits (7 left)").click();
+    await app()
+      .getByText(/Writing your draft/)
+      .waitFor({ timeout: 10_000 });
+    await session.screenshot("3a-writing-draft");
+    await session.page.waitForURL(IN_ADMIN("/app/drafts/[^/?]+"), { timeout: 60_000 });
+    draftTitle = (await heading(/./).first().textContent())!.trim();
+    expect(draftTitle.length).toBeGreaterThan(5);
+    const cover = app().locator("img[src*='/covers/']").first();
+    await cover.waitFor({ timeout: 30_000 });
+    await expect(cover.getAttribute("alt")).resolves.toMatch(/\S/);
+    await expect(button("AI rewrite · 1 credit (6 left)").isVisible()).resolves.toBe(true);
+    await session.screenshot("3b-draft-with-cover");
+  }, 120_000);
+
+  it("rewrites the draft shorter for 1 credit: a second version", async () => {
+    await app().getByRole("radio", { name: "Shorter" }).check();
+    await button("AI rewrite · 1 credit (6 left)").click();
+    await ready("Regenerate · 2 credits (4 left)");
+    await app().getByText("Version 2", { exact: true }).first().waitFor({ timeout: 10_000 });
+    await session.screenshot("4-rewritten");
+  }, 90_000);
+
+  it("regenerates the draft for 2 credits: a third version", async () => {
+    await button("Regenerate · 2 credits (4 left)").click();
+    await ready("AI rewrite · 1 credit (3 left)");
+    await app().getByText("Version 3", { exact: true }).first().waitFor({ timeout: 10_000 });
+    draftTitle = (await heading(/./).first().textContent())!.trim();
+    await session.screenshot("5-regenerated");
+  }, 90_000);
+
+  it("saves the draft to Shopify: an unpublished article with its cover image in the store's blog", async () => {
+    await button("Save to Shopify").click();
+    await app().getByText("Saved as unpublished draft.").waitFor({ timeout: 60_000 });
+    const link = app().getByRole("link", { name: "Open the article in Shopify" });
+    await expect(link.getAttribute("href")).resolves.toMatch(/\/store\/dev-store\/content\/articles\/\d+$/);
+    await session.screenshot("6a-saved-to-shopify");
+
+    const saved = (await articles()).filter((article) => article.title === draftTitle);
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({
+      isPublished: false,
+      image: { url: expect.any(String), altText: expect.stringMatching(/\S/) },
+    });
+    // The draft links the product the brief named, at its online store address.
+    expect(saved[0]!.body).toMatch(/href="https?:\/\/[^"]+\/products\/[^"]*merino[^"]*"/);
+    // Shopify re-hosts the image: the emulator serves its own copy of what it downloaded from the app.
+    const image = await fetch(saved[0]!.image!.url);
+    expect(image.status).toBe(200);
+    expect(
+      Buffer.from(await image.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
+
+    // The article in the admin, where the link points: admin.shopify.com's page, which the emulator serves
+    // at its own origin. (Clicking the link would leave for the real admin.shopify.com: the stand-in App
+    // Bridge does not route <a target="_top"> into the emulator.)
+    const href = (await link.getAttribute("href"))!;
+    await session.page.goto(`${session.dev.emulatorUrl}${new URL(href).pathname}`);
+    await session.page.getByText(draftTitle).first().waitFor({ timeout: 10_000 });
+    await expect(session.page.locator("img").count()).resolves.toBeGreaterThan(0);
+    await session.screenshot("6b-article-in-admin");
+  }, 90_000);
+
+  it("shows each spend in the Billing page's Activity Ledger with the draft's title", async () => {
+    const { page, dev } = session;
+    await page.goto(`${dev.adminUrl}/app/billing`);
+    await heading("Billing").waitFor({ timeout: 30_000 });
+    await expect(
+      app()
+        .getByText(/^\d+ credits$/)
+        .textContent(),
+    ).resolves.toBe("4 credits");
+    const rows = await app().locator(".Polaris-DataTable").last().locator("tbody tr").allInnerTexts();
+    const spends = rows.filter((row) => /[-−]\d+/.test(row));
+    // Newest first, each named by what was done and the draft's title (its current one), with the balance after.
+    expect(spends).toHaveLength(3);
+    expect(spends[0]).toContain(`Regenerated: ${draftTitle}`);
+    expect(spends[0]).toMatch(/[-−]2\s+4/);
+    expect(spends[1]).toContain(`AI rewrite: ${draftTitle}`);
+    expect(spends[1]).toMatch(/[-−]1\s+6/);
+    expect(spends[2]).toContain(`Draft + cover: ${draftTitle}`);
+    expect(spends[2]).toMatch(/[-−]3\s+7/);
+    await app().locator(".Polaris-DataTable").last().scrollIntoViewIfNeeded();
+    await session.screenshot("7-activity-ledger");
+  }, 90_000);
+
+  it("raised no errors in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

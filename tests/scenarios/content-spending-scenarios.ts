@@ -126,26 +126,28 @@ export function contentSpendingScenarios(engine: Engine) {
       expect(await studio.available(store)).toBe(7);
     });
 
-    test("regenerating costs 2 and writes the draft's next version", async () => {
+    test.each([
+      {
+        name: "regenerating",
+        price: 2,
+        action: "draft.regenerate",
+        submit: (store: string, draftId: string) => studio.regenerate(store, draftId),
+      },
+      {
+        name: "an AI rewrite",
+        price: 1,
+        action: "draft.rewrite",
+        submit: (store: string, draftId: string) =>
+          studio.rewrite(store, draftId, { baseVersion: 1, instruction: "shorter" }),
+      },
+    ])("$name costs $price and writes the draft's next version", async ({ price, action, submit }) => {
       const store = await newStore();
       const { draftId } = await studio.firstDraft(store);
-      const spent = await spend(store, () => studio.regenerate(store, draftId));
-      expect(spent.job).toMatchObject({ kind: "draft.regenerate", draftId });
-      expectOneDebit(spent, 2, "draft.regenerate", draftId);
+      const spent = await spend(store, () => submit(store, draftId));
+      expect(spent.job).toMatchObject({ kind: action, draftId });
+      expectOneDebit(spent, price, action, draftId);
       expect((await draftRow(draftId)).currentVersion).toBe(2);
-      expect(await studio.available(store)).toBe(10 - 2 - 2);
-    });
-
-    test("an AI rewrite costs 1 and writes the draft's next version", async () => {
-      const store = await newStore();
-      const { draftId } = await studio.firstDraft(store);
-      const spent = await spend(store, () =>
-        studio.rewrite(store, draftId, { baseVersion: 1, instruction: "shorter" }),
-      );
-      expect(spent.job).toMatchObject({ kind: "draft.rewrite", draftId });
-      expectOneDebit(spent, 1, "draft.rewrite", draftId);
-      expect((await draftRow(draftId)).currentVersion).toBe(2);
-      expect(await studio.available(store)).toBe(10 - 2 - 1);
+      expect(await studio.available(store)).toBe(10 - 2 - price);
     });
 
     test("a cover for an existing draft costs 1 and attaches the image", async () => {
@@ -444,6 +446,9 @@ export function contentSpendingScenarios(engine: Engine) {
       fake!.script("server_error");
       const jobId = studio.jobIdOf(await studio.generate(store, briefId, true));
       const { rows } = await expectReleased(store, jobId, 10);
+      // The model was asked (once: no retries), with the configured key.
+      expect(fake!.requests).toHaveLength(1);
+      expect(fake!.requests[0]!.headers.authorization).toBe("Bearer sk-test-key");
       expect(rows.drafts).toEqual([]);
       expect(rows.ledgerEntries.filter((entry) => entry.type === "debit")).toEqual([]);
     });

@@ -29,8 +29,7 @@ import { BriefFieldsForm } from "../components/BriefFieldsForm";
 import { FormSaveBar } from "../components/FormSaveBar";
 import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
 import { inProgress, JobProgress, useJob, WRITING_DRAFT } from "../components/JobProgress";
-import { PricedButton } from "../components/PricedButton";
-import { useSubmitKey } from "../components/use-submit-key";
+import { JobForm } from "../components/JobForm";
 import { BRIEF_LIMITS, briefFromRow, DEFAULT_BRIEF, parseBrief } from "../content/brief";
 import { findBrief, saveBrief } from "../content/briefs.server";
 import { latestResearch, pendingJobs, submitJob, type JobView } from "../credits/index.server";
@@ -200,7 +199,6 @@ export default function BriefPage() {
   }, [form, saver]);
 
   const researcher = useFetcher<Answer>();
-  const researchKey = useSubmitKey(researcher.state);
   const [ideas, setIdeas] = useState<TopicIdea[] | null>(data.research?.ideas ?? null);
   const research = useJob(data.pendingResearch, (job) => setIdeas(job.ideas));
   const followResearch = research.follow;
@@ -210,8 +208,6 @@ export default function BriefPage() {
 
   const writer = useFetcher<Answer>();
   const writerWithCover = useFetcher<Answer>();
-  const writerKey = useSubmitKey(writer.state);
-  const writerWithCoverKey = useSubmitKey(writerWithCover.state);
   const drafting = useJob(data.pendingDraft, (job: JobView) => {
     if (job.draftId) navigate(`/app/drafts/${job.draftId}`);
   });
@@ -375,45 +371,33 @@ export default function BriefPage() {
               )}
               {jobError && <Banner tone="critical">{jobError}</Banner>}
               <InlineStack gap="200">
-                <researcher.Form method="post">
-                  <input type="hidden" name="intent" value={INTENTS.research} />
-                  <input type="hidden" name="submitKey" value={researchKey} />
-                  <PricedButton
-                    submit
-                    label="Research topics"
-                    actions={["topic.research"]}
-                    available={data.available}
-                    disabled={jobsBlocked || !researchKey || researchBusy}
-                    loading={researcher.state !== "idle"}
-                  />
-                </researcher.Form>
-                <writer.Form method="post">
-                  <input type="hidden" name="intent" value={INTENTS.generate} />
-                  <input type="hidden" name="withCover" value="false" />
-                  <input type="hidden" name="submitKey" value={writerKey} />
-                  <PricedButton
-                    submit
-                    variant="primary"
-                    label="Generate draft"
-                    actions={["draft.generate"]}
-                    available={data.available}
-                    disabled={jobsBlocked || !writerKey || draftBusy}
-                    loading={writer.state !== "idle"}
-                  />
-                </writer.Form>
-                <writerWithCover.Form method="post">
-                  <input type="hidden" name="intent" value={INTENTS.generate} />
-                  <input type="hidden" name="withCover" value="true" />
-                  <input type="hidden" name="submitKey" value={writerWithCoverKey} />
-                  <PricedButton
-                    submit
-                    label="Draft + cover"
-                    actions={["draft.generate", "cover.generate"]}
-                    available={data.available}
-                    disabled={jobsBlocked || !writerWithCoverKey || draftBusy}
-                    loading={writerWithCover.state !== "idle"}
-                  />
-                </writerWithCover.Form>
+                <JobForm
+                  fetcher={researcher}
+                  intent={INTENTS.research}
+                  label="Research topics"
+                  actions={["topic.research"]}
+                  available={data.available}
+                  disabled={jobsBlocked || researchBusy}
+                />
+                <JobForm
+                  fetcher={writer}
+                  intent={INTENTS.generate}
+                  hidden={{ withCover: "false" }}
+                  variant="primary"
+                  label="Generate draft"
+                  actions={["draft.generate"]}
+                  available={data.available}
+                  disabled={jobsBlocked || draftBusy}
+                />
+                <JobForm
+                  fetcher={writerWithCover}
+                  intent={INTENTS.generate}
+                  hidden={{ withCover: "true" }}
+                  label="Draft + cover"
+                  actions={["draft.generate", "cover.generate"]}
+                  available={data.available}
+                  disabled={jobsBlocked || draftBusy}
+                />
               </InlineStack>
               <JobProgress
                 job={research.job}

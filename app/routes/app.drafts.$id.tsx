@@ -27,10 +27,9 @@ import { DraftStatusBadge } from "../components/DraftStatusBadge";
 import { fetcherAnswer } from "../components/fetcher-answer.server";
 import { BriefFieldsForm } from "../components/BriefFieldsForm";
 import { FormSaveBar } from "../components/FormSaveBar";
+import { JobForm } from "../components/JobForm";
 import { inProgress, JobProgress, useJob } from "../components/JobProgress";
-import { PricedButton } from "../components/PricedButton";
 import { ScopeApprovalBanner } from "../components/ScopeApprovalBanner";
-import { useSubmitKey } from "../components/use-submit-key";
 import { VersionCompare } from "../components/VersionCompare";
 import { parseBrief } from "../content/brief";
 import { COMPARED_FIELDS, compareVersions, hasChanges } from "../content/compare";
@@ -387,9 +386,6 @@ export default function DraftPage() {
   const regenerator = useFetcher<Answer>();
   const rewriter = useFetcher<Answer>();
   const coverer = useFetcher<Answer>();
-  const regenerateKey = useSubmitKey(regenerator.state);
-  const rewriteKey = useSubmitKey(rewriter.state);
-  const coverKey = useSubmitKey(coverer.state);
   const [followingKind, setFollowingKind] = useState(data.pending?.kind ?? "draft.regenerate");
   // Each form's newest answer starts following its job (a replayed submit answers the same job).
   const regenerated = regenerator.data?.jobId;
@@ -501,18 +497,14 @@ export default function DraftPage() {
                     This draft has no cover yet.
                   </Text>
                 )}
-                <coverer.Form method="post">
-                  <input type="hidden" name="intent" value={INTENTS.cover} />
-                  <input type="hidden" name="submitKey" value={coverKey} />
-                  <PricedButton
-                    submit
-                    label={data.cover ? "New cover" : "Add cover"}
-                    actions={["cover.generate"]}
-                    available={data.available}
-                    disabled={blocked || !coverKey}
-                    loading={coverer.state !== "idle"}
-                  />
-                </coverer.Form>
+                <JobForm
+                  fetcher={coverer}
+                  intent={INTENTS.cover}
+                  label={data.cover ? "New cover" : "Add cover"}
+                  actions={["cover.generate"]}
+                  available={data.available}
+                  disabled={blocked}
+                />
               </BlockStack>
             </Card>
 
@@ -611,11 +603,17 @@ export default function DraftPage() {
                     Save or discard your changes first: AI work starts from the saved version.
                   </Text>
                 )}
-                <rewriter.Form method="post">
+                <JobForm
+                  fetcher={rewriter}
+                  intent={INTENTS.rewrite}
+                  hidden={{ baseVersion: current }}
+                  variant="primary"
+                  label="AI rewrite"
+                  actions={["draft.rewrite"]}
+                  available={data.available}
+                  disabled={blocked}
+                >
                   <FormLayout>
-                    <input type="hidden" name="intent" value={INTENTS.rewrite} />
-                    <input type="hidden" name="submitKey" value={rewriteKey} />
-                    <input type="hidden" name="baseVersion" value={current} />
                     <ChoiceList
                       title="How should it change?"
                       name="instruction"
@@ -646,20 +644,11 @@ export default function DraftPage() {
                       helpText="Paste a passage of the body's HTML, or select it in the body and use the button. Empty rewrites the whole body."
                       error={rewriter.state === "idle" ? rewriter.data?.fieldErrors?.selection : undefined}
                     />
-                    <InlineStack gap="200">
+                    <InlineStack>
                       <Button onClick={captureSelection}>Use the text selected in the body</Button>
-                      <PricedButton
-                        submit
-                        variant="primary"
-                        label="AI rewrite"
-                        actions={["draft.rewrite"]}
-                        available={data.available}
-                        disabled={blocked || !rewriteKey}
-                        loading={rewriter.state !== "idle"}
-                      />
                     </InlineStack>
                   </FormLayout>
-                </rewriter.Form>
+                </JobForm>
               </BlockStack>
             </Card>
 
@@ -671,54 +660,45 @@ export default function DraftPage() {
                 <Text as="p" tone="subdued">
                   A new version written from scratch. The current one stays in the versions list.
                 </Text>
-                <regenerator.Form method="post">
-                  <BlockStack gap="300">
-                    <input type="hidden" name="intent" value={INTENTS.regenerate} />
-                    <input type="hidden" name="submitKey" value={regenerateKey} />
-                    <input type="hidden" name="useEditedBrief" value={briefOpen ? "true" : "false"} />
-                    <InlineStack>
-                      <Button
-                        onClick={() => setBriefOpen((open) => !open)}
-                        ariaExpanded={briefOpen}
-                        ariaControls="regenerate-brief"
-                        disclosure={briefOpen ? "up" : "down"}
-                      >
-                        {briefOpen ? "Use the same brief" : "Edit the brief first"}
-                      </Button>
-                    </InlineStack>
-                    <Collapsible id="regenerate-brief" open={briefOpen}>
-                      {briefOpen && (
-                        <BlockStack gap="300">
-                          <BriefFieldsForm
-                            values={brief}
-                            onChange={(field, value) =>
-                              setBrief((current) => ({ ...current, [field]: value }))
-                            }
-                            errors={regenerator.state === "idle" ? regenerator.data?.fieldErrors : undefined}
-                          />
-                          {data.brief.products.map((product) => (
-                            <input key={product.id} type="hidden" name="productIds" value={product.id} />
-                          ))}
-                          {regenerator.state === "idle" && regenerator.data?.fieldErrors?.productIds && (
-                            <Text as="p" tone="critical">
-                              {regenerator.data.fieldErrors.productIds}
-                            </Text>
-                          )}
-                        </BlockStack>
-                      )}
-                    </Collapsible>
-                    <InlineStack>
-                      <PricedButton
-                        submit
-                        label="Regenerate"
-                        actions={["draft.regenerate"]}
-                        available={data.available}
-                        disabled={blocked || !regenerateKey}
-                        loading={regenerator.state !== "idle"}
-                      />
-                    </InlineStack>
-                  </BlockStack>
-                </regenerator.Form>
+                <JobForm
+                  fetcher={regenerator}
+                  intent={INTENTS.regenerate}
+                  hidden={{ useEditedBrief: briefOpen ? "true" : "false" }}
+                  label="Regenerate"
+                  actions={["draft.regenerate"]}
+                  available={data.available}
+                  disabled={blocked}
+                >
+                  <InlineStack>
+                    <Button
+                      onClick={() => setBriefOpen((open) => !open)}
+                      ariaExpanded={briefOpen}
+                      ariaControls="regenerate-brief"
+                      disclosure={briefOpen ? "up" : "down"}
+                    >
+                      {briefOpen ? "Use the same brief" : "Edit the brief first"}
+                    </Button>
+                  </InlineStack>
+                  <Collapsible id="regenerate-brief" open={briefOpen}>
+                    {briefOpen && (
+                      <BlockStack gap="300">
+                        <BriefFieldsForm
+                          values={brief}
+                          onChange={(field, value) => setBrief((current) => ({ ...current, [field]: value }))}
+                          errors={regenerator.state === "idle" ? regenerator.data?.fieldErrors : undefined}
+                        />
+                        {data.brief.products.map((product) => (
+                          <input key={product.id} type="hidden" name="productIds" value={product.id} />
+                        ))}
+                        {regenerator.state === "idle" && regenerator.data?.fieldErrors?.productIds && (
+                          <Text as="p" tone="critical">
+                            {regenerator.data.fieldErrors.productIds}
+                          </Text>
+                        )}
+                      </BlockStack>
+                    )}
+                  </Collapsible>
+                </JobForm>
               </BlockStack>
             </Card>
           </BlockStack>

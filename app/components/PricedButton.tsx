@@ -11,7 +11,9 @@ const credits = (n: number) => `${n} ${n === 1 ? "credit" : "credits"}`;
 export function pricedLabel(label: string, actions: readonly Action[], available: number): string {
   const price = quote(actions, available);
   if (price.credits === 0) return `${label} · free`;
-  return `${label} · ${credits(price.credits)} (${Math.max(price.after, 0)} left)`;
+  // Short: what there is, not a negative balance.
+  if (!price.affordable) return `${label} · ${credits(price.credits)} (you have ${available})`;
+  return `${label} · ${credits(price.credits)} (${price.after} left)`;
 }
 
 interface PricedButtonProps {

@@ -311,4 +311,27 @@ describe("content studio pages on SQLite", () => {
       });
     expect(await studio.rows(owner)).toEqual(before);
   });
+
+  it("a button the balance cannot pay for is disabled and says why, with the way to more credits", async () => {
+    const shop = await h.installStore("pages-short");
+    const briefId = await studio.saveBrief(shop);
+    for (let i = 0; i < 3; i++)
+      expect((await studio.runToEnd(studio.generate(shop, briefId, true), shop)).status).toBe("succeeded");
+    expect(await studio.available(shop)).toBe(1);
+
+    const page = await documentText(shop, `/app/briefs/${briefId}`);
+    expect(page).toContain("Research topics · free");
+    expect(page).toContain("Generate draft · 2 credits (you have 1)");
+    expect(page).toContain("Not enough credits: this needs 2 credits and you have 1.");
+    expect(page).toContain("Not enough credits: this needs 3 credits and you have 1.");
+    expect(page).toContain('href="/app/billing"');
+    // The short buttons are disabled in the server render, not only once scripts run.
+    expect(page).toMatch(
+      /<button[^>]*disabled[^>]*>(?:(?!<\/button>).)*Generate draft · 2 credits \(you have 1\)/s,
+    );
+    await expect(h.loaderData(shop, "/app", "routes/app._index")).resolves.toMatchObject({
+      available: 1,
+      draftsWithCover: 0,
+    });
+  });
 });

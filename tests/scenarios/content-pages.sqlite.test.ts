@@ -334,4 +334,24 @@ describe("content studio pages on SQLite", () => {
       draftsWithCover: 0,
     });
   });
+
+  it("a store that did not grant read_products gets the approval banner, and its briefs work without products", async () => {
+    const scopes = (process.env.SCOPES ?? "").split(",").filter((scope) => scope !== "read_products");
+    const shop = await h.installStore("pages-scopes", { grantedScopes: scopes.join(",") });
+    const brief = await h.loaderData<{ products: unknown[]; approvalUrl: string | null }>(
+      shop,
+      "/app/briefs/new",
+      "routes/app.briefs.$id",
+    );
+    expect(brief.products).toEqual([]);
+    expect(brief.approvalUrl).toEqual(expect.stringContaining(shop.replace(".myshopify.com", "")));
+    expect(await documentText(shop, "/app/briefs/new")).toContain("The app may not read your products");
+    const briefId = await studio.saveBrief(shop);
+    await expect(
+      h.loaderData(shop, `/app/briefs/${briefId}`, "routes/app.briefs.$id"),
+    ).resolves.toMatchObject({
+      briefId,
+      fields: { products: [] },
+    });
+  });
 });

@@ -60,47 +60,21 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     await heading("New brief").waitFor({ timeout: 30_000 });
     await page.waitForURL(IN_ADMIN("/app/briefs/new"), { timeout: 30_000 });
 
-    // What the app tells the admin about its save bar, as Shopify's admin receives it from App Bridge.
-    await page.evaluate(() => {
-      const seen: unknown[] = [];
-      (window as unknown as { saveBarMessages: unknown[] }).saveBarMessages = seen;
-      window.addEventListener("message", (event) => {
-        const data = event.data as { type?: string };
-        if (data?.type === "shopify-emulator:save-bar") seen.push(data);
-      });
-    });
-    const saveBar = () =>
-      page.evaluate(() => {
-        const seen = (
-          window as unknown as { saveBarMessages: { showing: boolean; save: { label: string } }[] }
-        ).saveBarMessages;
-        return seen.at(-1) ?? null;
-      });
-    await expect(saveBar()).resolves.toBeNull();
+    // The admin draws App Bridge's contextual save bar above the app once a field is edited.
+    const adminBar = page.locator(".emulator-save-bar");
+    await expect(adminBar.count()).resolves.toBe(0);
     await app().getByLabel("Topic").fill(TOPIC);
-    await expect.poll(saveBar, { timeout: 10_000 }).toMatchObject({
-      id: "brief-save-bar",
-      showing: true,
-      save: { label: "Save", disabled: false },
-    });
+    await adminBar.waitFor({ timeout: 10_000 });
     await expect(app().locator("ui-save-bar[data-showing]").count()).resolves.toBe(1);
     await session.screenshot("1a-brief-edited-save-bar");
     await app().getByLabel("Audience").fill("hikers planning their first winter trail");
     await app().getByLabel("Keywords").fill("merino wool socks, winter hiking");
     await app().getByRole("checkbox", { name: PRODUCT }).check();
-    // The admin's Save on that bar: the admin sends the click back to App Bridge, which clicks the bar's
-    // own Save button (the emulator's admin does not draw the bar yet, so the test is the admin here).
-    await page.evaluate(() => {
-      const frame = document.getElementById("app-frame") as HTMLIFrameElement;
-      const seen = (window as unknown as { saveBarMessages: { id: string }[] }).saveBarMessages;
-      frame.contentWindow!.postMessage(
-        { type: "shopify-emulator:save-bar-action", id: seen.at(-1)!.id, button: "save" },
-        new URL(frame.src).origin,
-      );
-    });
+    // The admin's Save goes back to the app, which saves the brief.
+    await adminBar.getByRole("button", { name: "Save" }).click();
     await page.waitForURL(IN_ADMIN("/app/briefs/(?!new)[^/?]+"), { timeout: 30_000 });
     await heading("Brief").waitFor({ timeout: 30_000 });
-    await expect.poll(saveBar, { timeout: 10_000 }).toMatchObject({ showing: false });
+    await adminBar.waitFor({ state: "detached", timeout: 10_000 });
     await expect(app().getByLabel("Topic").inputValue()).resolves.toBe(TOPIC);
     await expect(app().getByRole("checkbox", { name: PRODUCT }).isChecked()).resolves.toBe(true);
     await session.screenshot("1b-brief-saved");
@@ -175,11 +149,9 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
         .toString(),
     ).toBe("PNG");
 
-    // The article in the admin, where the link points: admin.shopify.com's page, which the emulator serves
-    // at its own origin. (Clicking the link would leave for the real admin.shopify.com: the stand-in App
-    // Bridge does not route <a target="_top"> into the emulator.)
-    const href = (await link.getAttribute("href"))!;
-    await session.page.goto(`${session.dev.emulatorUrl}${new URL(href).pathname}`);
+    // The link leaves the app for the article in the admin (admin.shopify.com, served by the emulator).
+    await link.click();
+    await session.page.waitForURL(/\/store\/dev-store\/content\/articles\/\d+$/, { timeout: 30_000 });
     await session.page.getByText(draftTitle).first().waitFor({ timeout: 10_000 });
     await expect(session.page.locator("img").count()).resolves.toBeGreaterThan(0);
     await session.screenshot("6b-article-in-admin");

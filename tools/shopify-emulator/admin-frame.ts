@@ -49,7 +49,9 @@ main{flex:1;display:flex;flex-direction:column;min-width:0}
 .titlebar{padding:.75rem 1rem;font-size:16px;font-weight:650;border-bottom:1px solid #ddd;background:#f7f7f7}
 iframe{flex:1;width:100%;border:0;background:#f1f1f1}
 #toasts{position:fixed;bottom:1.5rem;left:50%;transform:translateX(-50%);display:flex;flex-direction:column;gap:.5rem}
-.toast{background:#1a1a1a;color:#fff;padding:.6rem 1rem;border-radius:.5rem}.toast.error{background:#8e1f0b}`;
+.toast{background:#1a1a1a;color:#fff;padding:.6rem 1rem;border-radius:.5rem}.toast.error{background:#8e1f0b}
+.emulator-save-bar{position:fixed;inset:0 0 auto 0;z-index:10;display:flex;gap:.5rem;align-items:center;padding:.5rem 1rem;background:#1a1a1a;color:#fff}
+.emulator-save-bar span{margin-right:auto}`;
 
 export function adminFramePage(params: AdminFrameParams): string {
   const appHome = adminFrameUrl("", params.shop.domain, params.apiKey);

@@ -68,6 +68,36 @@
       document.getElementById("app-title").textContent = title;
     },
     toast: showToast,
+    // App Bridge's contextual save bar, drawn by the admin above the app as Shopify's admin does; its
+    // buttons go back to the app, which clicks its own (app-bridge.js).
+    "save-bar": ({ id, showing, save, discard }) => {
+      let bar = document.querySelector(`.emulator-save-bar[data-save-bar-id="${CSS.escape(id)}"]`);
+      if (!showing) return bar?.remove();
+      if (!bar) {
+        bar = document.createElement("div");
+        bar.className = "emulator-save-bar";
+        bar.dataset.saveBarId = id;
+        bar.setAttribute("role", "region");
+        bar.setAttribute("aria-label", "Unsaved changes");
+        const text = document.createElement("span");
+        text.textContent = "Unsaved changes";
+        const buttons = ["discard", "save"].map((button) => {
+          const element = document.createElement("button");
+          element.type = "button";
+          element.dataset.action = button;
+          element.addEventListener("click", () => toApp("save-bar-action", { id, button }));
+          return element;
+        });
+        bar.append(text, ...buttons);
+        document.body.prepend(bar);
+      }
+      const discardButton = bar.querySelector("[data-action=discard]");
+      const saveButton = bar.querySelector("[data-action=save]");
+      discardButton.textContent = discard.label;
+      discardButton.disabled = discard.disabled;
+      saveButton.textContent = save.loading ? `${save.label}…` : save.label;
+      saveButton.disabled = save.disabled || save.loading;
+    },
     "toast-hide": ({ id }) => document.querySelector(`[data-toast-id="${CSS.escape(id)}"]`)?.remove(),
     navigate: ({ url }) => location.assign(adminUrl(url)),
     // Keep the admin address in step with the app's page, so a reload shows the same page.

@@ -51,6 +51,15 @@
     else location.assign(absolute);
   }
 
+  // A link that leaves the frame for the top window (the admin's own pages): the admin navigates, as
+  // window.open(url, "_top") does, so admin.shopify.com addresses land on the emulator's copy of them.
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || !["_top", "_parent"].includes(link.target) || event.defaultPrevented) return;
+    event.preventDefault();
+    navigateTop(link.href);
+  });
+
   const originalOpen = window.open.bind(window);
   window.open = (url, target, features) => {
     if (target === "_top" || target === "_parent") {

@@ -17,7 +17,7 @@ describe("npm run dev in a browser", () => {
     const title = app().getByRole("heading", { level: 1, name: "AI blog content" });
     // The first load compiles the app's modules in Vite.
     await title.waitFor({ timeout: 60_000 });
-    await expect(app().getByText("Blog articles, written for your store").isVisible()).resolves.toBe(true);
+    await expect(app().getByText("Enough for 3 drafts with covers.").isVisible()).resolves.toBe(true);
     // Polaris' stylesheet is applied: a Card has its rounded corners, not the browser's defaults.
     const radius = await app()
       .locator(".Polaris-ShadowBevel")
@@ -28,11 +28,11 @@ describe("npm run dev in a browser", () => {
     await session.screenshot("embedded-app-home");
   }, 90_000);
 
-  it("lists the app's ui-nav-menu links, Home and Billing, in the admin nav", async () => {
+  it("lists the app's ui-nav-menu links in the admin nav", async () => {
     const nav = session.page.getByRole("list", { name: "AI blog content navigation" });
     await expect
       .poll(() => nav.getByRole("link").allTextContents(), { timeout: 15_000 })
-      .toEqual(["Home", "Billing"]);
+      .toEqual(["Home", "Briefs", "Drafts", "Billing"]);
   });
 
   it("routes an admin nav click inside the app, whose data request carries a session token", async () => {

@@ -1,0 +1,31 @@
+// The Billing pages' sections as tabs: each is its own route (app/routes/app.billing*.tsx), so each loader
+// reads only what its section shows.
+import { useLocation, useNavigate } from "@remix-run/react";
+import { Tabs } from "@shopify/polaris";
+
+export const BILLING_SECTIONS = [
+  { id: "billing-overview", content: "Plan and balance", path: "/app/billing" },
+  { id: "billing-activity", content: "Activity Ledger", path: "/app/billing/activity" },
+  { id: "billing-usage", content: "Usage and planning", path: "/app/billing/usage" },
+] as const;
+
+export function BillingTabs() {
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  const selected = Math.max(
+    0,
+    BILLING_SECTIONS.findLastIndex((section) => pathname.startsWith(section.path)),
+  );
+  // The embedded app's query (shop, host, …) travels with each tab, like the nav menu's links.
+  const params = new URLSearchParams(search);
+  for (const key of [...params.keys()])
+    if (!["shop", "host", "embedded", "locale"].includes(key)) params.delete(key);
+  const query = params.toString();
+  return (
+    <Tabs
+      tabs={BILLING_SECTIONS.map(({ id, content }) => ({ id, content }))}
+      selected={selected}
+      onSelect={(index) => navigate(`${BILLING_SECTIONS[index]!.path}${query ? `?${query}` : ""}`)}
+    />
+  );
+}

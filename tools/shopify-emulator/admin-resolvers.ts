@@ -21,6 +21,7 @@ import {
   type Product,
   type Purchase,
   type ShopRecord,
+  shopTimezone,
   type Subscription,
 } from "./state";
 
@@ -551,7 +552,7 @@ export class AdminResolvers {
       myshopifyDomain: s.domain,
       url: `https://${s.primaryDomain}`,
       currencyCode: s.currencyCode,
-      ianaTimezone: "Etc/UTC",
+      ianaTimezone: shopTimezone(s),
       primaryDomain: {
         __typename: "Domain",
         id: gid("Domain", s.id),

@@ -64,6 +64,8 @@ describe("emulator CLI flags", () => {
         "accepted",
         "--shop",
         "c.myshopify.com:staff",
+        "--timezone",
+        "b.myshopify.com=America/New_York",
         "--hold-webhooks",
       ],
       { ...ENV, SHOPIFY_EMULATOR_PORT: "4999", SHOPIFY_EMULATOR_SHOPS: "ignored.myshopify.com" },
@@ -73,7 +75,12 @@ describe("emulator CLI flags", () => {
       appUrl: "http://127.0.0.1:9000",
       shops: [
         { domain: "a.myshopify.com", partnerDevelopment: true, shopifyPlus: false },
-        { domain: "b.myshopify.com", partnerDevelopment: false, shopifyPlus: true },
+        {
+          domain: "b.myshopify.com",
+          partnerDevelopment: false,
+          shopifyPlus: true,
+          timezone: "America/New_York",
+        },
         { domain: "c.myshopify.com", partnerDevelopment: false, shopifyPlus: false, staffReview: true },
       ],
       deferredApproval: "accepted",
@@ -99,6 +106,10 @@ describe("emulator CLI flags", () => {
     expect(error(["--port", "abc"])).toBe("--port must be a whole number, got abc");
     expect(error(["--shop", "a.myshopify.com:gold"])).toMatch(/^Bad --shop/);
     expect(error(["--webhook-path", "nope"])).toMatch(/^Bad --webhook-path/);
+    expect(error(["--timezone", "Asia/Tokyo"])).toMatch(/^Bad --timezone/);
+    expect(error(["--timezone", "x.myshopify.com=Asia/Tokyo"])).toBe(
+      "--timezone names x.myshopify.com, which is not one of the stores",
+    );
     expect(error(["--deferred-approval", "later"])).toMatch(
       /^--deferred-approval must be one of pending-until-cycle, /,
     );

@@ -31,6 +31,7 @@ export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [fl
                               shopify.app.toml's)
   --granted-scopes DOMAIN=LIST  what one store granted instead (installed before the app asked for more),
                               repeatable; opening the app then shows the grant page
+  --timezone DOMAIN=ZONE      one store's IANA time zone (shop.ianaTimezone), repeatable; default Etc/UTC
   --products PATH             every store's catalog from a JSON file (a list of { title, descriptionHtml?,
                               status?, imageUrl?, ... }); default: six outdoor-gear products
   --shop DOMAIN[:dev][:plus][:staff]
@@ -113,6 +114,7 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
         "app-name": { type: "string" },
         scopes: { type: "string" },
         "granted-scopes": { type: "string", multiple: true },
+        timezone: { type: "string", multiple: true },
         products: { type: "string" },
         shop: { type: "string", multiple: true },
         "admin-confirmation-urls": { type: "boolean" },
@@ -148,6 +150,13 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
       return [domain.toLowerCase(), list];
     }),
   );
+  const timezones = new Map(
+    (values.timezone ?? []).map((spec): [string, string] => {
+      const [domain, zone] = spec.split("=");
+      if (!domain || !zone) throw new UsageError(`Bad --timezone ${spec}: expected DOMAIN=ZONE`);
+      return [domain.toLowerCase(), zone];
+    }),
+  );
   const products = values.products === undefined ? undefined : readProducts(values.products);
   const shops = (shopSpecs ? shopSpecs.map(parseShop) : DEFAULT_SHOPS).map((seed) => ({
     ...seed,
@@ -155,10 +164,17 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
     ...(granted.has(seed.domain.toLowerCase())
       ? { grantedScopes: granted.get(seed.domain.toLowerCase()) }
       : {}),
+    ...(timezones.has(seed.domain.toLowerCase())
+      ? { timezone: timezones.get(seed.domain.toLowerCase()) }
+      : {}),
   }));
-  for (const domain of granted.keys())
-    if (!shops.some((s) => s.domain.toLowerCase() === domain))
-      throw new UsageError(`--granted-scopes names ${domain}, which is not one of the stores`);
+  for (const [flag, named] of [
+    ["--granted-scopes", granted],
+    ["--timezone", timezones],
+  ] as const)
+    for (const domain of named.keys())
+      if (!shops.some((s) => s.domain.toLowerCase() === domain))
+        throw new UsageError(`${flag} names ${domain}, which is not one of the stores`);
   const options: EmulatorOptions = {
     port: integer(values.port ?? env.SHOPIFY_EMULATOR_PORT ?? "4100", "--port"),
     host: values.host ?? env.SHOPIFY_EMULATOR_HOST,

@@ -68,6 +68,7 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
           typeof p.deferredApproval === "string" ? (p.deferredApproval as DeferredApproval) : undefined,
         products: productSeeds(p.products),
         grantedScopes: typeof p.grantedScopes === "string" ? p.grantedScopes : undefined,
+        timezone: typeof p.timezone === "string" ? p.timezone : undefined,
       }),
   ],
   [

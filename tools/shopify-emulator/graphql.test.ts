@@ -60,6 +60,25 @@ describe("Admin GraphQL", () => {
     });
   });
 
+  it("answers the shop's seeded IANA time zone, Etc/UTC by default, and refuses a zone that is not one", async () => {
+    const zone = (shop: string) =>
+      env.gql(shop, env.emulator.grantOfflineToken(shop), "{ shop { ianaTimezone } }");
+    expect((await zone(NORMAL_STORE)).body.data).toEqual({ shop: { ianaTimezone: "Etc/UTC" } });
+    env.emulator.addShop({
+      domain: "tokyo.myshopify.com",
+      partnerDevelopment: false,
+      timezone: "Asia/Tokyo",
+    });
+    expect((await zone("tokyo.myshopify.com")).body.data).toEqual({ shop: { ianaTimezone: "Asia/Tokyo" } });
+    expect(() =>
+      env.emulator.addShop({
+        domain: "mars.myshopify.com",
+        partnerDevelopment: false,
+        timezone: "Mars/Base",
+      }),
+    ).toThrow("Not an IANA time zone: Mars/Base");
+  });
+
   it("lists the default News blog and creates an article in it", async () => {
     const blogs = await env.gql(DEV_STORE, devToken, "{ blogs(first: 5) { nodes { id title handle } } }");
     const [blog] = blogs.body.data.blogs.nodes;

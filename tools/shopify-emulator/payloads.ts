@@ -11,6 +11,7 @@ import {
   subscriptionInterval,
   type Purchase,
   type ShopRecord,
+  shopTimezone,
   type Subscription,
 } from "./state";
 
@@ -65,7 +66,7 @@ export function shopPayload(shop: ShopRecord): unknown {
     country_code: "US",
     currency: shop.currencyCode,
     customer_email: shop.email,
-    iana_timezone: "Etc/UTC",
+    iana_timezone: shopTimezone(shop),
     shop_owner: "Shop Owner",
     plan_name: planName,
     plan_display_name: shop.partnerDevelopment

@@ -248,6 +248,8 @@ export interface ShopSeed {
   deferredApproval?: DeferredApproval;
   // The store's catalog; default DEFAULT_PRODUCTS.
   products?: ProductSeed[];
+  // The shop's IANA time zone (shop.ianaTimezone, the shop payload's iana_timezone); default DEFAULT_TIMEZONE.
+  timezone?: string;
   // The scopes the merchant granted the app, comma-separated; default the app's scopes. Fewer: a store
   // that installed the app before it asked for more (the merchant approves on the grant page).
   grantedScopes?: string;
@@ -270,6 +272,25 @@ export interface ShopRecord {
   paymentsFail: boolean;
   products: Product[];
   grantedScopes: string;
+  // Absent in a state file saved before shops had one: read through shopTimezone().
+  timezone?: string;
+}
+
+export const DEFAULT_TIMEZONE = "Etc/UTC";
+
+/** The shop's IANA time zone as Shopify reports it. */
+export function shopTimezone(shop: ShopRecord): string {
+  return shop.timezone ?? DEFAULT_TIMEZONE;
+}
+
+// Intl knows every IANA zone and throws RangeError for anything else.
+function requireTimezone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    throw new Error(`Not an IANA time zone: ${zone}`);
+  }
 }
 
 export interface AccessToken {
@@ -352,6 +373,7 @@ export class EmulatorState {
       paymentsFail: false,
       products: [],
       grantedScopes: seed.grantedScopes ?? this.appScopes,
+      timezone: requireTimezone(seed.timezone ?? DEFAULT_TIMEZONE),
     };
     const now = this.clock.now();
     for (const product of seed.products ?? DEFAULT_PRODUCTS) shop.products.push(this.product(product, now));

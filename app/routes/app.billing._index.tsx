@@ -1,21 +1,37 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  useActionData,
+  useLoaderData,
+  useLocation,
+  useNavigation,
+  useRouteError,
+  useSubmit,
+} from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
   BlockStack,
+  Box,
   Button,
   Card,
-  DataTable,
   InlineGrid,
   InlineStack,
   Layout,
+  Modal,
   Page,
+  ProgressBar,
+  SkeletonBodyText,
   Text,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { useEffect, useState } from "react";
 import { z } from "zod";
+import { BillingTabs } from "../components/BillingTabs";
 import { billingOverview } from "../billing-page/overview.server";
+import { noticeFrom } from "../billing-page/notices";
 import {
   cancelPlan,
   chargesAreTests,
@@ -24,17 +40,43 @@ import {
   requestTopUp,
   returnUrl,
 } from "../billing/charges.server";
-import { recordInstall } from "../shops/life-cycle.server";
-import { noticeFrom } from "../billing-page/notices";
+import { planChange, scheduledChange, undoScheduledChange } from "../billing/plan-changes.server";
 import { FREE_PLAN, planByKey, topUpPackByKey } from "../billing/plans";
-import { ACTION_LABELS } from "../ledger/action-labels";
-import { isAction } from "../ledger/prices";
 import { reconcileBillingIfDue } from "../billing/reconcile.server";
+import { recordInstall } from "../shops/life-cycle.server";
 import db from "../db.server";
 import { env } from "../env.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireFormData, requireShop } from "../http/require.server";
 import { authenticate } from "../shopify.server";
+
+/** The embedded request's `locale` (Shopify admin's language), if it names one Intl knows; else English. */
+function pageLocale(param: string | null) {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf(param ? [param] : [])[0] ?? "en";
+  } catch {
+    return "en"; // not a language tag at all
+  }
+}
+
+/** Amounts in the shop's locale; money in USD, as Shopify bills apps; days in the shop's time zone. */
+function formats(locale: string, timeZone: string) {
+  const day = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", year: "numeric", timeZone });
+  const usd = new Intl.NumberFormat(locale, { style: "currency", currency: "USD" });
+  const perCredit = new Intl.NumberFormat(locale, {
+    style: "currency",
+    currency: "USD",
+    maximumFractionDigits: 3,
+  });
+  const count = new Intl.NumberFormat(locale);
+  return {
+    day: (date: Date | string) => day.format(new Date(date)),
+    usd: (amount: number) => usd.format(amount),
+    perCredit: (amount: number) => `${perCredit.format(amount)} per credit`,
+    credits: (n: number) => `${count.format(n)} ${Math.abs(n) === 1 ? "credit" : "credits"}`,
+    number: (n: number) => count.format(n),
+  };
+}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
@@ -42,24 +84,42 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const shop = await recordInstall(db, session.shop);
     // Catches up on lost webhooks and skipped return visits (throttled; a Shopify failure only logs).
     await reconcileBillingIfDue(db, shop, async () => admin.graphql);
+    const overview = await billingOverview(db, shop.id);
+    const search = new URL(request.url).searchParams;
+    const locale = pageLocale(search.get("locale"));
     return {
-      ...(await billingOverview(db, shop.id)),
-      // Banners are named by a code the server knows, never by text from the URL.
-      notice: noticeFrom(new URL(request.url).searchParams),
+      ...overview,
+      locale,
+      // Named by a code the server knows, never by text from the URL, and only if the state agrees.
+      notice: noticeFrom(search, {
+        planKey: overview.plan.key,
+        nextPlanKey: overview.nextPlan.key,
+        cycleEnd: overview.cycleEnd ? new Date(overview.cycleEnd) : null,
+        formatDate: formats(locale, overview.timezone).day,
+      }),
     };
   });
 };
 
 const INTENTS = {
+  // A paid plan, upgrade or downgrade by its size (the form of earlier pages and scripts); never Free.
   subscribe: "subscribe",
-  buyTopUp: "buy-top-up",
+  // The confirmations' intents: each says which change the owner confirmed.
+  upgrade: "upgrade",
+  downgrade: "downgrade",
   cancel: "cancel",
+  undoScheduled: "undo-scheduled",
+  buyTopUp: "buy-top-up",
 } as const;
 
+const planField = z.string({ required_error: "Choose a plan" }).min(1, "Choose a plan");
 const intent = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal(INTENTS.subscribe), plan: z.string() }),
-  z.object({ intent: z.literal(INTENTS.buyTopUp), pack: z.string() }),
+  z.object({ intent: z.literal(INTENTS.subscribe), plan: planField }),
+  z.object({ intent: z.literal(INTENTS.upgrade), plan: planField }),
+  z.object({ intent: z.literal(INTENTS.downgrade), plan: planField }),
+  z.object({ intent: z.literal(INTENTS.buyTopUp), pack: z.string({ required_error: "Choose a pack" }) }),
   z.object({ intent: z.literal(INTENTS.cancel) }),
+  z.object({ intent: z.literal(INTENTS.undoScheduled) }),
 ]);
 
 /**
@@ -70,37 +130,63 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const { session, billing, admin } = await authenticate.admin(request);
   return withHttpErrors(async () => {
     const parsed = intent.safeParse(Object.fromEntries(await requireFormData(request)));
-    if (!parsed.success) return httpError(400, "Unknown billing request");
+    if (!parsed.success)
+      return httpError(400, "Unknown billing request", {
+        fieldErrors: parsed.error.flatten().fieldErrors,
+      });
     const shop = await requireShop(db, session.shop);
+    const held = await db.subscription.findMany({ where: { shopId: shop.id } });
+    const day = formats(
+      pageLocale(new URL(request.url).searchParams.get("locale")),
+      shop.timezone ?? "UTC",
+    ).day;
+    const current = planByKey(shop.planKey) ?? FREE_PLAN;
+    const scheduled = scheduledChange(shop, held);
     const testCharge = () => chargesAreTests(admin.graphql, env.SHOPIFY_BILLING_TEST);
+    const planReturn = () => returnUrl(session.shop, env.SHOPIFY_API_KEY, "plan");
+
     const cancel = async () => {
       const open = await openSubscriptions(db, shop.id);
       if (open.length === 0) return httpError(400, "You have no paid plan to cancel");
       await cancelPlan(db, billing, shop.id, open, await testCharge());
+      const until = shop.cycleEnd ? ` until ${day(shop.cycleEnd)}` : "";
       return {
-        notice: "Your plan is cancelled. You keep this cycle's credits; then you are on Free.",
+        notice: `${current.name} is cancelled. You keep this cycle's credits${until}; then you are on Free.`,
       };
     };
 
     switch (parsed.data.intent) {
-      case INTENTS.subscribe: {
+      case INTENTS.subscribe:
+      case INTENTS.upgrade:
+      case INTENTS.downgrade: {
+        const asked = parsed.data.intent;
         const next = planByKey(parsed.data.plan);
-        if (!next) return httpError(400, "No such plan");
-        // Choosing Free is cancelling the paid plan.
-        if (next.price === 0) return cancel();
-        const current = planByKey(shop.planKey) ?? FREE_PLAN;
-        if (next.key === current.key) return httpError(400, `You are already on ${next.name}`);
-        return requestPlan(
-          billing,
-          current,
-          next,
-          await testCharge(),
-          returnUrl(session.shop, env.SHOPIFY_API_KEY, "plan"),
-        );
+        if (!next) return httpError(400, "No such plan", { fieldErrors: { plan: ["No such plan"] } });
+        if (next.price === 0) {
+          // Only the cancel confirmation ends a paid plan: a bare "subscribe" to Free is not one.
+          if (asked === INTENTS.downgrade) return cancel();
+          return httpError(400, "To move to Free, cancel your plan (it asks you to confirm first)");
+        }
+        const change = planChange(current, next);
+        if (change === "same")
+          return httpError(
+            400,
+            scheduled
+              ? `You are on ${next.name} until ${day(scheduled.from)}: undo the scheduled change to keep it`
+              : `You are already on ${next.name}`,
+          );
+        if (asked !== INTENTS.subscribe && asked !== change)
+          return httpError(400, `${next.name} is not an ${asked} from ${current.name}`, {
+            fieldErrors: { plan: [`${next.name} is a ${change}`] },
+          });
+        if (scheduled?.plan.key === next.key)
+          return httpError(400, `${next.name} is already scheduled from ${day(scheduled.from)}`);
+        return requestPlan(billing, current, next, await testCharge(), planReturn());
       }
       case INTENTS.buyTopUp: {
         const pack = topUpPackByKey(parsed.data.pack);
-        if (!pack) return httpError(400, "No such top-up pack");
+        if (!pack)
+          return httpError(400, "No such top-up pack", { fieldErrors: { pack: ["No such top-up pack"] } });
         return requestTopUp(
           billing,
           pack,
@@ -110,6 +196,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       }
       case INTENTS.cancel:
         return cancel();
+      case INTENTS.undoScheduled: {
+        const result = await undoScheduledChange(db, billing, shop.id, {
+          testCharge: await testCharge(),
+          returnUrl: planReturn(),
+        });
+        if (!result.undone) return httpError(400, "No plan change is scheduled");
+        return {
+          notice: `You stay on ${result.plan.name}: the change to ${result.cancelled.name} is undone.`,
+        };
+      }
     }
   });
 };
@@ -121,151 +217,484 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 // bare 401 and the button does nothing. (app.tsx's boundary.headers only sees errors of the layout.)
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
-const date = (iso: string) => new Date(iso).toLocaleDateString("en-US", { dateStyle: "medium" });
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Format = ReturnType<typeof formats>;
+type PlanRow = Data["plans"][number];
+
+/** A change the owner is about to confirm: what it does to this cycle's credits, and when. */
+type Pending =
+  { intent: "upgrade" | "downgrade"; plan: PlanRow } | { intent: "cancel" } | { intent: "undo-scheduled" };
+
+function confirmation(pending: Pending, data: Data, f: Format) {
+  const { plan: current, balance } = data;
+  const end = data.cycleEnd ? f.day(data.cycleEnd) : "the end of this cycle";
+  switch (pending.intent) {
+    case "upgrade": {
+      const next = pending.plan;
+      return {
+        title: `Upgrade to ${next.name}?`,
+        action: `Upgrade to ${next.name}`,
+        body: [
+          `${next.name} starts at once: this cycle is topped up to ${f.credits(next.monthlyCredits)} less the ${f.number(balance.plan.used)} already used, so you have ${f.credits(next.monthlyCredits - balance.plan.used)} of plan credits now.`,
+          `Shopify asks you to approve ${f.usd(next.price)} every 30 days; your billing period starts again today.`,
+        ],
+      };
+    }
+    case "downgrade": {
+      const next = pending.plan;
+      return {
+        title: `Downgrade to ${next.name}?`,
+        action: `Downgrade to ${next.name}`,
+        body: [
+          `From ${end} you are on ${next.name}: ${f.credits(next.monthlyCredits)} a month for ${f.usd(next.price)}.`,
+          `Until then you stay on ${current.name} and keep this cycle's ${f.credits(balance.plan.left)}. Shopify asks you to approve the change.`,
+        ],
+      };
+    }
+    case "cancel":
+      return {
+        title: `Cancel ${current.name}?`,
+        action: "Cancel plan",
+        body: [
+          `You keep this cycle's ${f.credits(balance.plan.left)} until ${end}, then you are on Free: ${f.credits(FREE_PLAN.monthlyCredits)} a month.`,
+          "Top-up credits never expire. Shopify stops billing the plan now.",
+        ],
+      };
+    case "undo-scheduled": {
+      const scheduled = data.scheduled!;
+      const what = scheduled.kind === "cancel" ? "the cancellation" : `the change to ${scheduled.plan.name}`;
+      return {
+        title: `Keep ${current.name}?`,
+        action: `Keep ${current.name}`,
+        body:
+          scheduled.undo === "cancel-waiting"
+            ? [
+                `You stay on ${current.name}: ${what} is cancelled on Shopify, and nothing is charged.`,
+                `From ${end} the next cycle carries ${f.credits(current.monthlyCredits)}.`,
+              ]
+            : [
+                `Shopify already ended ${current.name}'s billing, so it asks you to approve ${current.name} again: ${f.usd(current.price)} every 30 days from today.`,
+                `This cycle's credits stay as they are.`,
+              ],
+      };
+    }
+  }
+}
+
+const STATUS = {
+  free: { tone: undefined, label: "Free" },
+  active: { tone: "success", label: "Active" },
+  pending: { tone: "attention", label: "Pending approval" },
+  frozen: { tone: "critical", label: "Frozen" },
+  cancelled: { tone: "warning", label: "Cancelled" },
+} as const;
+
+function BalanceCard({ data, f, loading }: { data: Data; f: Format; loading: boolean }) {
+  const { balance } = data;
+  const used = balance.plan.allowance ? (balance.plan.used / balance.plan.allowance) * 100 : 0;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Balance
+        </Text>
+        {loading ? (
+          <SkeletonBodyText lines={4} />
+        ) : (
+          <>
+            <Text as="p" variant="heading2xl">
+              {f.credits(balance.available)}
+            </Text>
+            <Text as="p" tone="subdued">
+              available now
+              {balance.held > 0 ? ` · ${f.credits(balance.held)} held by work in progress` : ""}
+            </Text>
+            <BlockStack gap="100">
+              <InlineStack align="space-between" gap="200" wrap>
+                <Text as="h3" variant="headingSm">
+                  {`Plan credits (${balance.plan.name})`}
+                </Text>
+                <Text as="span">{`${f.number(balance.plan.used)} of ${f.number(balance.plan.allowance)} used`}</Text>
+              </InlineStack>
+              <ProgressBar progress={used} size="small" ariaLabelledBy="plan-credits-used" />
+              <Text as="p" tone="subdued" id="plan-credits-used">
+                {balance.plan.resetsAt
+                  ? `${f.credits(balance.plan.left)} left; unused ones expire and the allowance resets on ${f.day(balance.plan.resetsAt)}.`
+                  : `${f.credits(balance.plan.left)} left.`}
+              </Text>
+            </BlockStack>
+            <InlineStack align="space-between" gap="200" wrap>
+              <Text as="h3" variant="headingSm">
+                Top-up credits
+              </Text>
+              <Text as="span">{`${f.credits(balance.topUp)} · never expire`}</Text>
+            </InlineStack>
+            {balance.other > 0 && (
+              <InlineStack align="space-between" gap="200" wrap>
+                <Text as="h3" variant="headingSm">
+                  Adjustments
+                </Text>
+                <Text as="span">{f.credits(balance.other)}</Text>
+              </InlineStack>
+            )}
+            <BlockStack gap="100">
+              <Text as="h3" variant="headingSm">
+                Credit lots, in the order they are spent
+              </Text>
+              {balance.lots.length === 0 ? (
+                <Text as="p" tone="subdued">
+                  No credits left to spend. Buy a top-up or upgrade your plan.
+                </Text>
+              ) : (
+                <ol style={{ margin: 0, paddingInlineStart: "1.25rem" }} aria-label="Credit lots">
+                  {balance.lots.map((lot) => (
+                    <li key={lot.id}>
+                      <InlineStack gap="200" wrap blockAlign="center">
+                        <Text as="span" fontWeight="medium">
+                          {lot.label}
+                        </Text>
+                        <Text as="span">{`${f.number(lot.remaining)} of ${f.number(lot.amount)} left`}</Text>
+                        <Text as="span" tone="subdued">
+                          {lot.expiresAt ? `expires ${f.day(lot.expiresAt)}` : "never expires"}
+                        </Text>
+                        {lot.test && <Badge tone="info">Test charge</Badge>}
+                      </InlineStack>
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </BlockStack>
+          </>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function CostsCard({ data, f }: { data: Data; f: Format }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          What each action costs
+        </Text>
+        <ul style={{ margin: 0, padding: 0, listStyle: "none" }} aria-label="Prices">
+          {data.prices.map((price) => (
+            <li key={price.action}>
+              <InlineStack align="space-between" gap="200">
+                <Text as="span">{price.label}</Text>
+                <Text as="span" fontWeight="medium">
+                  {price.credits === 0 ? "Free" : f.credits(price.credits)}
+                </Text>
+              </InlineStack>
+            </li>
+          ))}
+        </ul>
+        <Text as="p" tone="subdued">
+          Topic research is free: tighten a brief there before spending credits on regeneration.
+        </Text>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function PlanCard({
+  data,
+  f,
+  busy,
+  confirm,
+}: {
+  data: Data;
+  f: Format;
+  busy: boolean;
+  confirm: (pending: Pending) => void;
+}) {
+  const status = STATUS[data.status];
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack gap="200" blockAlign="center" wrap>
+          <Text as="h2" variant="headingMd">
+            {`${data.plan.name} plan`}
+          </Text>
+          <Badge tone={status.tone}>{status.label}</Badge>
+          {data.subscription?.test && <Badge tone="info">Test charge</Badge>}
+        </InlineStack>
+        {data.status === "frozen" && (
+          <Banner tone="critical" title="Shopify froze this plan">
+            The store&apos;s Shopify bill is unpaid. Pay it in Shopify admin under Settings → Billing; the
+            plan resumes when Shopify unfreezes it. Until then the next cycle is Free.
+          </Banner>
+        )}
+        {data.status === "pending" && (
+          <Text as="p">Shopify is waiting for the plan&apos;s approval on its confirmation page.</Text>
+        )}
+        {data.scheduled ? (
+          <Banner
+            tone="warning"
+            title={
+              data.scheduled.kind === "cancel"
+                ? `From ${f.day(data.scheduled.from)} you are on Free`
+                : `From ${f.day(data.scheduled.from)} you are on ${data.scheduled.plan.name}`
+            }
+          >
+            <BlockStack gap="200">
+              <Text as="p">{`Until then you stay on ${data.plan.name} with this cycle's credits.`}</Text>
+              <InlineStack>
+                <Button disabled={busy} onClick={() => confirm({ intent: "undo-scheduled" })}>
+                  {data.scheduled.kind === "cancel" ? "Undo cancellation" : "Undo downgrade"}
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Banner>
+        ) : (
+          data.cycleEnd &&
+          data.status === "active" && <Text as="p">{`Renews on ${f.day(data.cycleEnd)}.`}</Text>
+        )}
+        <InlineGrid columns={{ xs: 1, sm: 2, lg: 4 }} gap="300">
+          {data.plans.map((plan) => (
+            <Box key={plan.key} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+              <BlockStack gap="100">
+                <Text as="h3" variant="headingSm">
+                  {plan.name}
+                </Text>
+                <Text as="p">{`${f.credits(plan.monthlyCredits)} / 30 days`}</Text>
+                <Text as="p" tone="subdued">
+                  {plan.price === 0 ? "Free" : `${f.usd(plan.price)} every 30 days`}
+                </Text>
+                <Text as="p" tone="subdued">
+                  {plan.price === 0 ? "—" : f.perCredit(plan.pricePerCredit)}
+                </Text>
+                <Box paddingBlockStart="100">
+                  {plan.change === "same" ? (
+                    <Text as="p" fontWeight="semibold">
+                      Current plan
+                    </Text>
+                  ) : data.scheduled?.plan.key === plan.key ? (
+                    <Text as="p" fontWeight="semibold">
+                      {`Starts ${f.day(data.scheduled.from)}`}
+                    </Text>
+                  ) : plan.price === 0 ? (
+                    <Button disabled={busy} tone="critical" onClick={() => confirm({ intent: "cancel" })}>
+                      Cancel plan
+                    </Button>
+                  ) : (
+                    <Button
+                      disabled={busy}
+                      variant={plan.change === "upgrade" ? "primary" : "secondary"}
+                      accessibilityLabel={`${plan.change === "upgrade" ? "Upgrade" : "Downgrade"} to ${plan.name}`}
+                      onClick={() => confirm({ intent: plan.change as "upgrade" | "downgrade", plan })}
+                    >
+                      {plan.change === "upgrade" ? "Upgrade" : "Downgrade"}
+                    </Button>
+                  )}
+                </Box>
+              </BlockStack>
+            </Box>
+          ))}
+        </InlineGrid>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function TopUpCard({ data, f, busy }: { data: Data; f: Format; busy: boolean }) {
+  const submit = useSubmit();
+  const planPerCredit = data.plans.find((plan) => plan.key === data.plan.key)?.pricePerCredit ?? 0;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingMd">
+          Top-up packs
+        </Text>
+        <Text as="p" tone="subdued">
+          {`One-time packs on top of your plan's credits. They never expire. ${
+            data.plan.price > 0
+              ? `Your plan's credits cost ${f.perCredit(planPerCredit)}.`
+              : `Paid plans' credits cost from ${f.perCredit(Math.min(...data.plans.filter((p) => p.price > 0).map((p) => p.pricePerCredit)))}.`
+          }`}
+        </Text>
+        <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+          {data.topUpPacks.map((pack) => (
+            <Box key={pack.key} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
+              <BlockStack gap="100">
+                <Text as="h3" variant="headingSm">
+                  {f.credits(pack.credits)}
+                </Text>
+                <Text as="p">{f.usd(pack.price)}</Text>
+                <Text as="p" tone="subdued">
+                  {f.perCredit(pack.pricePerCredit)}
+                </Text>
+                <InlineStack>
+                  <Button
+                    disabled={busy}
+                    accessibilityLabel={`Buy ${f.credits(pack.credits)} for ${f.usd(pack.price)}`}
+                    onClick={() => submit({ intent: INTENTS.buyTopUp, pack: pack.key }, { method: "post" })}
+                  >
+                    Buy
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </Box>
+          ))}
+        </InlineGrid>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function RecentCard({ data, f }: { data: Data; f: Format }) {
+  const { search } = useLocation();
+  const params = new URLSearchParams(search);
+  for (const key of [...params.keys()])
+    if (!["shop", "host", "embedded", "locale"].includes(key)) params.delete(key);
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingMd">
+          Recent activity
+        </Text>
+        {data.recent.length === 0 ? (
+          <Text as="p" tone="subdued">
+            Nothing yet: grants and spends show here as they happen.
+          </Text>
+        ) : (
+          <ul style={{ margin: 0, padding: 0, listStyle: "none" }} aria-label="Recent activity">
+            {data.recent.map((entry) => (
+              <li key={entry.id}>
+                <InlineStack align="space-between" gap="200" wrap={false} blockAlign="start">
+                  <BlockStack gap="0">
+                    <Text as="span">
+                      {entry.draftId ? (
+                        <Link to={`/app/drafts/${entry.draftId}`}>{entry.label}</Link>
+                      ) : (
+                        entry.label
+                      )}
+                      {entry.test ? " (test)" : ""}
+                    </Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {f.day(entry.createdAt)}
+                    </Text>
+                  </BlockStack>
+                  <Text as="span" fontWeight="medium">
+                    {`${entry.credits > 0 ? "+" : ""}${f.number(entry.credits)}`}
+                  </Text>
+                </InlineStack>
+              </li>
+            ))}
+          </ul>
+        )}
+        <InlineStack>
+          <Link to={`/app/billing/activity${params.size ? `?${params}` : ""}`}>See the Activity Ledger</Link>
+        </InlineStack>
+      </BlockStack>
+    </Card>
+  );
+}
 
 export default function BillingPage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const busy = useNavigation().state !== "idle";
+  const navigation = useNavigation();
+  const busy = navigation.state !== "idle";
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/app/billing";
+  const submit = useSubmit();
+  const shopify = useAppBridge();
+  const f = formats(data.locale, data.timezone);
+  const [pending, setPending] = useState<Pending | null>(null);
+  const notice = result && "notice" in result ? result.notice : null;
 
+  // Successes are toasts (App Bridge); what needs the owner's attention stays on the page as a banner.
+  useEffect(() => {
+    if (data.notice?.toast) shopify.toast.show(data.notice.text);
+  }, [data.notice, shopify]);
+  useEffect(() => {
+    if (notice) shopify.toast.show(notice);
+  }, [notice, shopify]);
+
+  const confirmed = pending && confirmation(pending, data, f);
   return (
     <Page title="Billing">
-      <Layout>
-        {data.notice && (
+      <BlockStack gap="400">
+        <BillingTabs />
+        <Layout>
+          {data.notice && !data.notice.toast && (
+            <Layout.Section>
+              <Banner tone={data.notice.tone}>{data.notice.text}</Banner>
+            </Layout.Section>
+          )}
+          {result && "error" in result && (
+            <Layout.Section>
+              <Banner tone="critical">{result.error}</Banner>
+            </Layout.Section>
+          )}
           <Layout.Section>
-            <Banner tone={data.notice.tone}>{data.notice.text}</Banner>
+            <BlockStack gap="400">
+              <BalanceCard data={data} f={f} loading={loading} />
+              <PlanCard data={data} f={f} busy={busy} confirm={setPending} />
+              <TopUpCard data={data} f={f} busy={busy} />
+            </BlockStack>
           </Layout.Section>
-        )}
-        {result && "error" in result && (
-          <Layout.Section>
-            <Banner tone="critical">{result.error}</Banner>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <CostsCard data={data} f={f} />
+              <RecentCard data={data} f={f} />
+            </BlockStack>
           </Layout.Section>
-        )}
-        {result && "notice" in result && (
-          <Layout.Section>
-            <Banner tone="info">{result.notice}</Banner>
-          </Layout.Section>
-        )}
-        <Layout.Section>
-          <Card>
+        </Layout>
+      </BlockStack>
+      {pending && confirmed && (
+        <Modal
+          open
+          onClose={() => setPending(null)}
+          title={confirmed.title}
+          primaryAction={{
+            content: confirmed.action,
+            destructive: pending.intent !== "upgrade",
+            loading: busy,
+            onAction: () => {
+              submit(
+                "plan" in pending
+                  ? { intent: pending.intent, plan: pending.plan.key }
+                  : { intent: pending.intent },
+                { method: "post" },
+              );
+              setPending(null);
+            },
+          }}
+          secondaryActions={[{ content: "Not now", onAction: () => setPending(null) }]}
+        >
+          <Modal.Section>
             <BlockStack gap="200">
-              <InlineStack gap="200" blockAlign="center">
-                <Text as="h2" variant="headingMd">
-                  {data.plan.name} plan
+              {confirmed.body.map((line) => (
+                <Text as="p" key={line}>
+                  {line}
                 </Text>
-                {data.subscription?.status === "FROZEN" && <Badge tone="critical">Payment frozen</Badge>}
-                {data.subscription?.test && <Badge tone="info">Test charge</Badge>}
-              </InlineStack>
-              <Text as="p" variant="heading2xl">
-                {`${data.balance.available} credits`}
-              </Text>
-              <Text as="p" tone="subdued">
-                {data.balance.held > 0 ? `${data.balance.held} held for work in progress. ` : ""}
-                {data.cycleEnd
-                  ? `${data.plan.monthlyCredits} monthly credits; unused ones expire on ${date(data.cycleEnd)}.`
-                  : ""}
-              </Text>
-              {data.nextPlan.key !== data.plan.key && data.cycleEnd && (
-                <Text as="p">{`From ${date(data.cycleEnd)} you are on ${data.nextPlan.name} (${data.nextPlan.monthlyCredits} credits a month).`}</Text>
-              )}
+              ))}
             </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <InlineGrid columns={{ xs: 1, md: 4 }} gap="400">
-            {data.plans.map((plan) => (
-              <Card key={plan.key}>
-                <BlockStack gap="200">
-                  <Text as="h3" variant="headingSm">
-                    {plan.name}
-                  </Text>
-                  <Text as="p">{`${plan.monthlyCredits} credits / 30 days`}</Text>
-                  <Text as="p" tone="subdued">
-                    {plan.price === 0 ? "Free" : `$${plan.price.toFixed(2)} every 30 days`}
-                  </Text>
-                  <Form method="post">
-                    <input type="hidden" name="intent" value={INTENTS.subscribe} />
-                    <input type="hidden" name="plan" value={plan.key} />
-                    <Button submit disabled={busy || plan.key === data.nextPlan.key} variant="primary">
-                      {plan.key === data.plan.key
-                        ? "Current plan"
-                        : plan.monthlyCredits > data.plan.monthlyCredits
-                          ? "Upgrade"
-                          : "Downgrade"}
-                    </Button>
-                  </Form>
-                </BlockStack>
-              </Card>
-            ))}
-          </InlineGrid>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="300">
-              <Text as="h2" variant="headingMd">
-                Top-ups
-              </Text>
-              <Text as="p" tone="subdued">
-                One-time packs on top of your monthly credits. They never expire.
-              </Text>
-              <InlineStack gap="300">
-                {data.topUpPacks.map((pack) => (
-                  <Form method="post" key={pack.key}>
-                    <input type="hidden" name="intent" value={INTENTS.buyTopUp} />
-                    <input type="hidden" name="pack" value={pack.key} />
-                    <Button
-                      submit
-                      disabled={busy}
-                    >{`${pack.credits} credits — $${pack.price.toFixed(2)}`}</Button>
-                  </Form>
-                ))}
-              </InlineStack>
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section variant="oneThird">
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                What each action costs
-              </Text>
-              <DataTable
-                columnContentTypes={["text", "numeric"]}
-                headings={["Action", "Credits"]}
-                rows={Object.entries(data.prices).map(([action, credits]) => [
-                  isAction(action) ? ACTION_LABELS[action] : action,
-                  credits,
-                ])}
-              />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-        <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Activity Ledger
-              </Text>
-              <DataTable
-                columnContentTypes={["text", "text", "numeric", "numeric"]}
-                headings={["Date", "Activity", "Credits", "Balance"]}
-                rows={data.entries.map((entry) => [
-                  date(entry.createdAt),
-                  entry.draftId ? (
-                    <Link key={entry.id} to={`/app/drafts/${entry.draftId}`}>
-                      {`${entry.label}${entry.test ? " (test)" : ""}`}
-                    </Link>
-                  ) : (
-                    `${entry.label}${entry.test ? " (test)" : ""}`
-                  ),
-                  entry.credits > 0 ? `+${entry.credits}` : String(entry.credits),
-                  entry.postedAfter,
-                ])}
-              />
-            </BlockStack>
-          </Card>
-        </Layout.Section>
-      </Layout>
+          </Modal.Section>
+        </Modal>
+      )}
+    </Page>
+  );
+}
+
+// A failed load keeps the tabs and says what happened; Shopify's auth answers go to its boundary.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const message =
+    isRouteErrorResponse(error) && typeof (error.data as { error?: unknown } | null)?.error === "string"
+      ? (error.data as { error: string }).error
+      : null;
+  if (isRouteErrorResponse(error) && !message) return boundary.error(error);
+  return (
+    <Page title="Billing">
+      <BlockStack gap="400">
+        <BillingTabs />
+        <Banner tone="critical" title="Billing could not be loaded">
+          {message ?? "Something went wrong on our side. Reload the page to try again."}
+        </Banner>
+      </BlockStack>
     </Page>
   );
 }

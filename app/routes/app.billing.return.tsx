@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { waitingDowngrade } from "../billing/cycle.server";
+import { planForNextCycle } from "../billing/cycle.server";
+import { planByName } from "../billing/plans";
 import { planNotice, topUpNotice } from "../billing-page/notices";
 import { readPurchase, readSubscription } from "../shopify/admin-api.server";
 import { recordSubscription } from "../billing/subscriptions.server";
@@ -40,10 +41,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       const subscription = await readSubscription(admin.graphql, id);
       if (!subscription) throw httpError(404, "No such charge");
       await recordSubscription(db, shop.id, subscription);
-      // A downgrade approved for the next cycle may still read PENDING: it is approved all the same.
-      const held = await db.subscription.findMany({ where: { shopId: shop.id } });
-      const deferred = waitingDowngrade(held)?.id === subscription.id;
-      return back(planNotice(subscription.name, deferred ? "ACCEPTED" : subscription.status));
+      // The notice names what the shop holds now, not Shopify's status alone: a downgrade approved for
+      // the next cycle may read PENDING or ACTIVE (Shopify switched at once), and starts with the next cycle.
+      const now = await db.shop.findUniqueOrThrow({
+        where: { id: shop.id },
+        include: { subscriptions: true },
+      });
+      const plan = planByName(subscription.name);
+      const outcome =
+        plan && now.planKey === plan.key
+          ? "now"
+          : plan && planForNextCycle(now.subscriptions).plan.key === plan.key
+            ? "next-cycle"
+            : subscription.status;
+      return back(planNotice(subscription.name, outcome));
     }
     const purchase = await readPurchase(admin.graphql, id);
     if (!purchase) throw httpError(404, "No such charge");

@@ -80,7 +80,7 @@ export function billingDowngradeScenarios(engine: Engine) {
         const store = await installedStore(variant);
         const growth = await subscribe(store, "growth");
         const starter = await subscribe(store, "starter");
-        expect(starter.back?.headers.get("location")).toMatch(/notice=plan-approved&plan=starter/);
+        expect(starter.back?.headers.get("location")).toMatch(/notice=plan-scheduled&plan=starter/);
         expect(await open(store)).toMatchObject({
           plan: { key: "growth" },
           nextPlan: { key: "starter" },

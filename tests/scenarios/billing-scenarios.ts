@@ -134,7 +134,7 @@ export function billingScenarios(engine: Engine) {
       const store = await installedStore();
       await charge(store, { intent: "subscribe", plan: "growth" }, "approve");
       const { back } = await charge(store, { intent: "subscribe", plan: "starter" }, "approve");
-      expect(back?.headers.get("location")).toMatch(/notice=plan-approved&plan=starter/);
+      expect(back?.headers.get("location")).toMatch(/notice=plan-scheduled&plan=starter/);
       const page = await open(store);
       expect(page).toMatchObject({
         plan: { key: "growth" },
@@ -180,18 +180,18 @@ export function billingScenarios(engine: Engine) {
       });
     });
 
-    test("a top-up whose payment fails stays PENDING: nothing granted, shown as not bought (pending), granted once paid", async () => {
+    test("a top-up whose payment fails stays PENDING: nothing granted, shown as pending, granted once paid", async () => {
       const store = await installedStore();
       h.emulator.failPayments(store);
       const { chargeId, back } = await charge(store, { intent: "buy-top-up", pack: "pack-100" }, "approve");
       expect(h.emulator.charge(chargeId).status).toBe("PENDING");
-      expect(back?.headers.get("location")).toMatch(/notice=top-up-not-bought&pack=pack-100&status=pending/);
-      const banner = await h.loaderData<{ notice: { tone: string } | null }>(
+      expect(back?.headers.get("location")).toMatch(/notice=top-up-pending&pack=pack-100/);
+      const banner = await h.loaderData<{ notice: { tone: string; toast: boolean } | null }>(
         store,
         `/app/billing?${new URL(back!.headers.get("location")!, "http://x").searchParams}`,
         BILLING_PAGE,
       );
-      expect(banner.notice).toMatchObject({ tone: "critical" });
+      expect(banner.notice).toMatchObject({ tone: "warning", toast: false });
       expect(await available(store)).toBe(10);
 
       h.emulator.failPayments(store, false);

@@ -1,0 +1,432 @@
+// The Activity Ledger read model: a shop's ledger entries, newest first, each named by its source, with who
+// did it and where it leads, filtered and paged by keyset on (shopId, id): a page costs the same with a
+// million entries as with ten. The page and its CSV export read it alike.
+import type { Prisma } from "@prisma-generated/sqlite";
+import { z } from "zod";
+import type { Db } from "../db/connect.server";
+import { planByKey } from "../billing/plans";
+import { DEBIT_ACTIONS, debitLabel, grantLabel } from "../ledger/action-labels";
+
+export const LEDGER_KINDS = ["grant", "debit", "expiry", "adjustment"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** The type filter's choices and the entry types each shows (adjustments count as grants). */
+export const TYPE_FILTERS = {
+  grants: ["grant", "adjustment"],
+  debits: ["debit"],
+  expiries: ["expiry"],
+} as const satisfies Record<string, readonly LedgerKind[]>;
+export type TypeFilter = keyof typeof TYPE_FILTERS;
+
+export const WHO = ["staff", "automation", "shopify", "system"] as const;
+export type Who = (typeof WHO)[number];
+
+export interface LedgerFilters {
+  type?: TypeFilter;
+  action?: string;
+  who?: Who;
+  /** Calendar dates (YYYY-MM-DD), both included, as days in the shop's time zone. */
+  from?: string;
+  to?: string;
+}
+
+/** `after`: the page of entries older than that id; `before`: the page newer than it. */
+export type LedgerCursor = { after: number } | { before: number } | null;
+
+export interface LedgerRow {
+  id: number;
+  createdAt: string;
+  kind: LedgerKind;
+  /** What happened, named by its source: "Monthly allowance — Starter", "Draft generated: <title>". */
+  what: string;
+  credits: number;
+  balanceAfter: number;
+  who: { kind: Who; name: string };
+  test: boolean;
+  /** The draft the credits paid for, or the Shopify charge that granted them. */
+  link: { kind: "draft"; id: string } | { kind: "charge"; id: string } | null;
+}
+
+export interface LedgerPage {
+  rows: LedgerRow[];
+  /** The `after` cursor of the next (older) page; null on the last page. */
+  nextCursor: number | null;
+  /** The `before` cursor of the previous (newer) page; null on the first page. */
+  previousCursor: number | null;
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31")
+  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "Not a date");
+const entryId = z.coerce.number({ message: "Not a page of this ledger" }).int().positive();
+
+const querySchema = z
+  .object({
+    type: z.enum(Object.keys(TYPE_FILTERS) as [TypeFilter, ...TypeFilter[]]).optional(),
+    action: z.enum(DEBIT_ACTIONS as [string, ...string[]]).optional(),
+    who: z.enum(WHO).optional(),
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    after: entryId.optional(),
+    before: entryId.optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.from && query.to && query.from > query.to)
+      ctx.addIssue({ code: "custom", path: ["to"], message: "Must be on or after the start date" });
+    if (query.after !== undefined && query.before !== undefined)
+      ctx.addIssue({ code: "custom", path: ["before"], message: "One page cursor at a time" });
+  });
+
+export const LEDGER_QUERY_KEYS = ["type", "action", "who", "from", "to", "after", "before"] as const;
+
+/**
+ * The filters and cursor a page or export URL asks for. Empty values mean "not set" (a cleared field);
+ * anything else that is not a known choice is a field error, never a silent "show everything".
+ */
+export function parseLedgerQuery(
+  params: URLSearchParams,
+):
+  | { ok: true; filters: LedgerFilters; cursor: LedgerCursor }
+  | { ok: false; fieldErrors: Record<string, string> } {
+  const raw = Object.fromEntries(
+    LEDGER_QUERY_KEYS.flatMap((key) => {
+      const value = params.get(key);
+      return value === null || value === "" ? [] : [[key, value]];
+    }),
+  );
+  const parsed = querySchema.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "query");
+      fieldErrors[field] ??= issue.message;
+    }
+    return { ok: false, fieldErrors };
+  }
+  const { after, before, ...filters } = parsed.data;
+  const cursor = after !== undefined ? { after } : before !== undefined ? { before } : null;
+  return { ok: true, filters, cursor };
+}
+
+// ---- time zones ----
+
+// The zone's offset from UTC at `instant`, from what Intl says the wall clock reads there.
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(new Date(instant));
+  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant a calendar day (YYYY-MM-DD) starts in `timeZone`. */
+export function startOfDayIn(date: string, timeZone: string): Date {
+  const midnightUtc = Date.parse(`${date}T00:00:00Z`);
+  // Twice: the first guess's offset may be the other side of a DST change.
+  const guess = midnightUtc - zoneOffsetMs(midnightUtc, timeZone);
+  return new Date(midnightUtc - zoneOffsetMs(guess, timeZone));
+}
+
+/** The zone to show a shop's times in: its IANA zone if Intl knows it, else UTC. */
+export function usableTimezone(zone: string | null | undefined): string {
+  if (!zone) return "UTC";
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+/**
+ * The shop's time zone, read from Shopify once and kept in Shop.timezone. Read only while unknown: a zone
+ * changes rarely, and a loader stays a read of our own database after the first visit.
+ */
+export async function ensureShopTimezone(
+  db: Db,
+  shopId: string,
+  readFromShopify: () => Promise<string>,
+): Promise<string> {
+  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } });
+  if (shop.timezone) return usableTimezone(shop.timezone);
+  let zone: string;
+  try {
+    zone = await readFromShopify();
+  } catch (error) {
+    // The ledger still shows, in UTC, and the next visit asks again.
+    console.error("Reading the shop's time zone from Shopify failed", error);
+    return "UTC";
+  }
+  if (usableTimezone(zone) !== zone) return "UTC";
+  await db.shop.updateMany({ where: { id: shopId, timezone: null }, data: { timezone: zone } });
+  return zone;
+}
+
+// ---- the listing ----
+
+const SHOPIFY_GRANT = { actor: null, type: "grant", reference: { startsWith: "plan:", not: "plan:free" } };
+
+function whoWhere(who: Who) {
+  switch (who) {
+    case "staff":
+      return { actor: { startsWith: "user:" } };
+    case "automation":
+      return { actor: { startsWith: "automation:" } };
+    case "shopify":
+      return { OR: [{ actor: "shopify" }, SHOPIFY_GRANT] };
+    case "system":
+      // Spelled out case by case: a NOT over nullable columns would drop the rows whose actor is null.
+      return {
+        OR: [
+          { actor: null, type: { not: "grant" } },
+          { actor: null, type: "grant", reference: null },
+          { actor: null, type: "grant", reference: "plan:free" },
+          { actor: null, type: "grant", NOT: { reference: { startsWith: "plan:" } } },
+          {
+            actor: { not: null },
+            NOT: [
+              { actor: { startsWith: "user:" } },
+              { actor: { startsWith: "automation:" } },
+              { actor: "shopify" },
+            ],
+          },
+        ],
+      };
+  }
+}
+
+function filterWhere(shopId: string, filters: LedgerFilters, timeZone: string) {
+  const createdAt: { gte?: Date; lt?: Date } = {};
+  if (filters.from) createdAt.gte = startOfDayIn(filters.from, timeZone);
+  if (filters.to) {
+    const next = new Date(Date.parse(`${filters.to}T00:00:00Z`) + 24 * 60 * 60 * 1000);
+    createdAt.lt = startOfDayIn(next.toISOString().slice(0, 10), timeZone);
+  }
+  return {
+    shopId,
+    ...(filters.type ? { type: { in: [...TYPE_FILTERS[filters.type]] } } : {}),
+    ...(filters.action ? { action: filters.action } : {}),
+    ...(filters.from || filters.to ? { createdAt } : {}),
+    ...(filters.who ? whoWhere(filters.who) : {}),
+  };
+}
+
+function whoOf(actor: string | null, type: string, reference: string | null): Who {
+  if (actor?.startsWith("user:")) return "staff";
+  if (actor?.startsWith("automation:")) return "automation";
+  if (actor === "shopify") return "shopify";
+  if (!actor && type === "grant" && reference?.startsWith("plan:") && reference !== "plan:free")
+    return "shopify";
+  return "system";
+}
+
+// purchase:<gid> (a top-up) and upgrade:<subscription gid>:<cycle start> name the charge that granted.
+const CHARGE_IN_SOURCE = /^(?:purchase|upgrade):(gid:\/\/shopify\/\w+\/\d+)/;
+
+const ENTRY_SELECT = {
+  id: true,
+  type: true,
+  credits: true,
+  postedAfter: true,
+  action: true,
+  actor: true,
+  reference: true,
+  test: true,
+  createdAt: true,
+  grant: { select: { kind: true, sourceKey: true } },
+} as const;
+
+export interface ListLedgerOptions {
+  filters?: LedgerFilters;
+  cursor?: LedgerCursor;
+  take?: number;
+  /** The shop's IANA zone: the date filters' days are its days. */
+  timeZone?: string;
+  /** Whether to look for a newer page (the page's Previous); an export that walks forward needs not. */
+  withPrevious?: boolean;
+}
+
+/**
+ * One page of the shop's ledger, newest first. A bounded number of queries whatever the page holds: the
+ * entries (with their grants), the drafts they name, the staff members' names, and one row to know
+ * whether a newer page exists. No OFFSET and no COUNT: each walks the (shopId, id) index from the cursor.
+ */
+export async function listLedger(
+  db: Db,
+  shopId: string,
+  { filters = {}, cursor = null, take = 50, timeZone = "UTC", withPrevious = true }: ListLedgerOptions = {},
+): Promise<LedgerPage> {
+  const where = filterWhere(shopId, filters, timeZone);
+  const backwards = cursor !== null && "before" in cursor;
+  const idBound = cursor === null ? {} : "after" in cursor ? { lt: cursor.after } : { gt: cursor.before };
+  const found = await db.ledgerEntry.findMany({
+    where: { ...where, id: idBound },
+    orderBy: { id: backwards ? "asc" : "desc" },
+    take: take + 1,
+    select: ENTRY_SELECT,
+  });
+  const more = found.length > take;
+  const entries = found.slice(0, take);
+  if (backwards) entries.reverse();
+
+  const first = entries[0];
+  const last = entries.at(-1);
+  let nextCursor: number | null;
+  let previousCursor: number | null;
+  if (backwards) {
+    previousCursor = more && first ? first.id : null;
+    // We came from the older page, so there is one (unless the page is empty).
+    nextCursor = last ? last.id : null;
+  } else {
+    nextCursor = more && last ? last.id : null;
+    previousCursor =
+      withPrevious && cursor !== null && first
+        ? (await db.ledgerEntry.findFirst({
+            where: { ...where, id: { gt: first.id } },
+            orderBy: { id: "asc" },
+            select: { id: true },
+          }))
+          ? first.id
+          : null
+        : null;
+  }
+  return { rows: await toRows(db, shopId, entries), nextCursor, previousCursor };
+}
+
+type Entry = Prisma.LedgerEntryGetPayload<{ select: typeof ENTRY_SELECT }>;
+
+async function toRows(db: Db, shopId: string, entries: Entry[]): Promise<LedgerRow[]> {
+  // A debit's reference is the draft it paid for: its row names the draft by its current title.
+  const draftIds = [
+    ...new Set(entries.flatMap((e) => (e.type === "debit" && e.reference ? [e.reference] : []))),
+  ];
+  const staffIds = [
+    ...new Set(
+      entries.flatMap((e) => {
+        const id = e.actor?.match(/^user:(\d{1,19})$/)?.[1];
+        return id ? [id] : [];
+      }),
+    ),
+  ];
+  const [drafts, names] = await Promise.all([
+    draftIds.length
+      ? db.draft.findMany({
+          where: { shopId, id: { in: draftIds } },
+          select: { id: true, title: true },
+        })
+      : [],
+    staffNames(db, shopId, staffIds),
+  ]);
+  const titles = new Map(drafts.map((draft) => [draft.id, draft.title]));
+
+  return entries.map((entry) => {
+    const kind = (LEDGER_KINDS as readonly string[]).includes(entry.type)
+      ? (entry.type as LedgerKind)
+      : "adjustment";
+    const who = whoOf(entry.actor, entry.type, entry.reference);
+    const title = entry.type === "debit" && entry.reference ? titles.get(entry.reference) : undefined;
+    const chargeId = entry.grant?.sourceKey.match(CHARGE_IN_SOURCE)?.[1];
+    let what: string;
+    if (kind === "debit") what = debitLabel(entry.action ?? "", title ?? null);
+    else {
+      const planKey = entry.reference?.startsWith("plan:") ? entry.reference.slice(5) : null;
+      what = grantLabel(kind, {
+        kind: entry.grant?.kind ?? null,
+        planName: planKey ? (planByKey(planKey)?.name ?? null) : null,
+        credits: entry.credits,
+      });
+    }
+    return {
+      id: entry.id,
+      createdAt: entry.createdAt.toISOString(),
+      kind,
+      what,
+      credits: entry.credits,
+      balanceAfter: entry.postedAfter,
+      who: { kind: who, name: whoName(who, entry.actor, names) },
+      test: entry.test,
+      link:
+        title !== undefined && entry.reference
+          ? { kind: "draft", id: entry.reference }
+          : kind === "grant" && chargeId
+            ? { kind: "charge", id: chargeId }
+            : null,
+    };
+  });
+}
+
+// Online-token sessions carry the staff member's name; one query for the page's staff members.
+async function staffNames(db: Db, shopId: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { domain: true } });
+  if (!shop) return new Map();
+  const sessions = await db.session.findMany({
+    where: { shop: shop.domain, userId: { in: ids.map((id) => BigInt(id)) }, firstName: { not: null } },
+    select: { userId: true, firstName: true, lastName: true },
+  });
+  return new Map(
+    sessions.map((s) => [String(s.userId), [s.firstName, s.lastName].filter(Boolean).join(" ")]),
+  );
+}
+
+function whoName(who: Who, actor: string | null, names: Map<string, string>): string {
+  switch (who) {
+    case "staff": {
+      const id = actor!.slice("user:".length);
+      return names.get(id) ?? `Staff member ${id}`;
+    }
+    case "automation":
+      // No automations table yet to name it by.
+      return "Automation";
+    case "shopify":
+      return "Shopify";
+    case "system":
+      return "System";
+  }
+}
+
+/**
+ * Every entry the filters match, newest first, in keyset pages of `pageSize`: for a streamed export that
+ * never holds the whole ledger.
+ */
+export async function* ledgerPages(
+  db: Db,
+  shopId: string,
+  {
+    filters = {},
+    timeZone = "UTC",
+    pageSize = 1000,
+  }: Omit<ListLedgerOptions, "cursor" | "take"> & {
+    pageSize?: number;
+  } = {},
+): AsyncGenerator<LedgerRow[]> {
+  let cursor: LedgerCursor = null;
+  for (;;) {
+    const page = await listLedger(db, shopId, {
+      filters,
+      cursor,
+      take: pageSize,
+      timeZone,
+      withPrevious: false,
+    });
+    if (page.rows.length) yield page.rows;
+    if (page.nextCursor === null) return;
+    cursor = { after: page.nextCursor };
+  }
+}

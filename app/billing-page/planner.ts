@@ -35,6 +35,12 @@ const count = z.coerce
   .min(0, "Enter 0 or more")
   .max(MAX_COUNT, `Enter at most ${MAX_COUNT.toLocaleString("en")}`);
 
+/** YYYY-MM-DD naming a day that exists (not 2026-02-30). */
+const isCalendarDay = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+  !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
+  new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
 /**
  * The planner's form, checked against today in the shop's time zone: counts from 0, a target date from
  * today to a year ahead. An empty field counts as 0.
@@ -49,17 +55,17 @@ export function campaignSchema(today: string) {
       CampaignField,
       typeof field
     >),
-    by: z
-      .string({ required_error: "Choose a date" })
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date")
-      .refine(
-        (value) =>
-          !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) &&
-          new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
-        "Choose a date",
-      )
-      .refine((value) => value >= today, "Choose today or a later date")
-      .refine((value) => value <= last, `Choose a date up to ${last}`),
+    by: z.string({ required_error: "Choose a date" }).superRefine((value, ctx) => {
+      // One message: the first rule the value breaks.
+      const problem = !isCalendarDay(value)
+        ? "Choose a date"
+        : value < today
+          ? "Choose today or a later date"
+          : value > last
+            ? `Choose a date up to ${last}`
+            : null;
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    }),
   });
 }
 
@@ -186,7 +192,7 @@ export function planCampaign(input: PlannerInput): CampaignAnswer {
     resets,
     gap,
     options,
-    headline: `You are ${f.credits(gap)} credits short by ${by}. Cheapest: ${cheapest.kind === "packs" ? `buy ${describePacks(cheapest.packs, f)}` : `upgrade to ${cheapest.plan.name}`} (${f.usd(cheapest.cents)}).`,
+    headline: `You are ${f.credits(gap)} credits short by ${by}. Cheapest: ${cheapest.kind === "packs" ? `buy ${describePacks(cheapest.packs, f)}` : `upgrade to ${cheapest.plan.name}`} for ${f.usd(cheapest.cents)}.`,
     lines,
   };
 }

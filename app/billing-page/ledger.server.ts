@@ -44,7 +44,7 @@ export interface LedgerRow {
   who: { kind: Who; name: string };
   test: boolean;
   /** The draft the credits paid for, or the Shopify charge that granted them. */
-  link: { kind: "draft"; id: string } | { kind: "charge"; id: string } | null;
+  link: { kind: "draft"; id: string; title: string } | { kind: "charge"; id: string } | null;
 }
 
 export interface LedgerPage {
@@ -58,7 +58,11 @@ export interface LedgerPage {
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Use a date like 2026-01-31")
-  .refine((value) => new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), "Not a date");
+  .refine((value) => {
+    // 2026-02-30 parses as 2 March: a real date reads back as itself.
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().startsWith(value);
+  }, "Not a date");
 const entryId = z.coerce.number({ message: "Not a page of this ledger" }).int().positive();
 
 const querySchema = z
@@ -363,7 +367,7 @@ async function toRows(db: Db, shopId: string, entries: Entry[]): Promise<LedgerR
       test: entry.test,
       link:
         title !== undefined && entry.reference
-          ? { kind: "draft", id: entry.reference }
+          ? { kind: "draft", id: entry.reference, title }
           : kind === "grant" && chargeId
             ? { kind: "charge", id: chargeId }
             : null,

@@ -23,6 +23,9 @@ const DEBIT_LABELS: Record<string, string> = {
   "automation.run": "Automation run",
 };
 
+/** The actions a debit can record (LedgerEntry.action), for the Activity Ledger's action filter. */
+export const DEBIT_ACTIONS = Object.keys(DEBIT_LABELS);
+
 /** An Activity Ledger row's name for a debit of `action` (as LedgerEntry.action stores it). */
 export function debitLabel(action: string, draftTitle: string | null): string {
   const name =
@@ -32,4 +35,26 @@ export function debitLabel(action: string, draftTitle: string | null): string {
       .map((part) => (isAction(part) ? ACTION_LABELS[part] : part))
       .join(" + ");
   return draftTitle ? `${name}: ${draftTitle}` : name;
+}
+
+/**
+ * An Activity Ledger row's name for a grant, an expiry or an adjustment, named by its source: the plan the
+ * allowance or upgrade was for (by name), the pack's credits.
+ */
+export function grantLabel(
+  entryType: "grant" | "expiry" | "adjustment",
+  source: { kind: string | null; planName: string | null; credits: number },
+): string {
+  if (entryType === "expiry") return "Unused monthly credits expired";
+  if (entryType === "adjustment") return "Adjustment";
+  switch (source.kind) {
+    case "monthly":
+      return source.planName ? `Monthly allowance — ${source.planName}` : "Monthly allowance";
+    case "upgrade":
+      return source.planName ? `Upgrade to ${source.planName}` : "Upgrade";
+    case "top_up":
+      return `Top-up: ${source.credits} credits`;
+    default:
+      return "Credits granted";
+  }
 }

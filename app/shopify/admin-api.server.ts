@@ -149,6 +149,16 @@ export async function isDevelopmentStore(graphql: AdminGraphql): Promise<boolean
   return shop.plan.partnerDevelopment;
 }
 
+/** The shop's IANA time zone (e.g. "America/New_York"), in which its ledger times are shown. */
+export async function readShopTimezone(graphql: AdminGraphql): Promise<string> {
+  const { shop } = await query<{ shop: { ianaTimezone: string } }>(
+    graphql,
+    `#graphql
+    query shopTimezone { shop { ianaTimezone } }`,
+  );
+  return shop.ianaTimezone;
+}
+
 export type WebhookCharge =
   { kind: "subscription"; state: SubscriptionState } | { kind: "purchase"; state: PurchaseState } | null;
 

@@ -1,0 +1,405 @@
+// The Billing page's Activity Ledger: every credit movement of the shop, named by its source, in the shop's
+// time zone, filtered and paged by cursor in the URL, and exported as CSV.
+import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  isRouteErrorResponse,
+  Link as RemixLink,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+  useSearchParams,
+} from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Button,
+  Card,
+  ChoiceList,
+  EmptySearchResult,
+  Filters,
+  IndexTable,
+  InlineStack,
+  Layout,
+  Link,
+  Page,
+  Pagination,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import { useState } from "react";
+import { BillingTabs } from "../components/BillingTabs";
+import {
+  ensureShopTimezone,
+  LEDGER_QUERY_KEYS,
+  listLedger,
+  parseLedgerQuery,
+  TYPE_FILTERS,
+  WHO,
+} from "../billing-page/ledger.server";
+import db from "../db.server";
+import { httpError, withHttpErrors } from "../http/errors.server";
+import { requireShop } from "../http/require.server";
+import { DEBIT_ACTIONS, debitLabel } from "../ledger/action-labels";
+import { readShopTimezone } from "../shopify/admin-api.server";
+import { authenticate } from "../shopify.server";
+
+/** The embedded request's `locale` (the admin's language), if Intl knows it; else English. */
+function localeOf(url: URL): string {
+  const asked = url.searchParams.get("locale");
+  try {
+    return (asked && Intl.DateTimeFormat.supportedLocalesOf(asked)[0]) || "en";
+  } catch {
+    return "en";
+  }
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session, admin } = await authenticate.admin(request);
+  return withHttpErrors(async () => {
+    const url = new URL(request.url);
+    const query = parseLedgerQuery(url.searchParams);
+    if (!query.ok)
+      throw httpError(400, "Those filters could not be read", { fieldErrors: query.fieldErrors });
+    const shop = await requireShop(db, session.shop);
+    const timeZone = await ensureShopTimezone(db, shop.id, () => readShopTimezone(admin.graphql));
+    const page = await listLedger(db, shop.id, { filters: query.filters, cursor: query.cursor, timeZone });
+    const locale = localeOf(url);
+    // Formatted here, once, so the server render and the browser show the same text.
+    const when = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" });
+    const count = new Intl.NumberFormat(locale);
+    const signed = new Intl.NumberFormat(locale, { signDisplay: "exceptZero" });
+    return {
+      timeZone,
+      filters: query.filters,
+      filtered: Object.keys(query.filters).length > 0,
+      nextCursor: page.nextCursor,
+      previousCursor: page.previousCursor,
+      rows: page.rows.map((row) => ({
+        ...row,
+        when: when.format(new Date(row.createdAt)),
+        creditsText: signed.format(row.credits),
+        balanceText: count.format(row.balanceAfter),
+      })),
+    };
+  });
+};
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
+
+const TYPE_CHOICES = [
+  { label: "Grants", value: "grants" },
+  { label: "Debits", value: "debits" },
+  { label: "Expiries", value: "expiries" },
+] satisfies { label: string; value: keyof typeof TYPE_FILTERS }[];
+const WHO_LABELS: Record<(typeof WHO)[number], string> = {
+  staff: "Staff",
+  automation: "Automation",
+  shopify: "Shopify",
+  system: "System",
+};
+const WHO_CHOICES = WHO.map((value) => ({ label: WHO_LABELS[value], value }));
+const ACTION_CHOICES = DEBIT_ACTIONS.map((value) => ({ label: debitLabel(value, null), value }));
+type FilterKey = "type" | "action" | "who" | "from" | "to";
+
+// The charges' own pages are the admin's: Settings › Billing lists the app's charges.
+const CHARGES_URL = "shopify://admin/settings/billing";
+
+function useLedgerParams() {
+  const [params, setParams] = useSearchParams();
+  // A filter change starts again from the newest entry: an old cursor would skip what now matches.
+  const set = (changes: Partial<Record<FilterKey, string | null>>) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      next.delete("after");
+      next.delete("before");
+      for (const [key, value] of Object.entries(changes))
+        if (value) next.set(key, value);
+        else next.delete(key);
+      return next;
+    });
+  const page = (key: "after" | "before", id: number) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      next.delete("after");
+      next.delete("before");
+      next.set(key, String(id));
+      return next;
+    });
+  return { params, set, page };
+}
+
+/** The filtered ledger as a CSV download: App Bridge's fetch adds the session token a link cannot carry. */
+async function downloadCsv(params: URLSearchParams) {
+  const query = new URLSearchParams();
+  for (const key of LEDGER_QUERY_KEYS)
+    if (key !== "after" && key !== "before" && params.get(key)) query.set(key, params.get(key)!);
+  const response = await fetch(`/app/billing/activity/csv?${query}`);
+  if (!response.ok) throw new Error(`The export answered ${response.status}`);
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "activity.csv";
+  const url = URL.createObjectURL(await response.blob());
+  const anchor = document.createElement("a");
+  anchor.href = url;
+  anchor.download = name;
+  anchor.click();
+  URL.revokeObjectURL(url);
+}
+
+function ExportButton() {
+  const [params] = useSearchParams();
+  const [state, setState] = useState<"idle" | "busy" | "failed">("idle");
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      {state === "failed" && (
+        <Text as="span" tone="critical">
+          The export failed; try again.
+        </Text>
+      )}
+      <Button
+        loading={state === "busy"}
+        onClick={() => {
+          setState("busy");
+          downloadCsv(params).then(
+            () => setState("idle"),
+            () => setState("failed"),
+          );
+        }}
+      >
+        Export CSV
+      </Button>
+    </InlineStack>
+  );
+}
+
+function LedgerFilters() {
+  const { params, set } = useLedgerParams();
+  const value = (key: FilterKey) => params.get(key) ?? "";
+  const label = (choices: { label: string; value: string }[], key: FilterKey) =>
+    choices.find((choice) => choice.value === value(key))?.label ?? value(key);
+  const choice = (key: FilterKey, title: string, choices: { label: string; value: string }[]) => ({
+    key,
+    label: title,
+    shortcut: true,
+    filter: (
+      <ChoiceList
+        title={title}
+        titleHidden
+        choices={choices}
+        selected={value(key) ? [value(key)] : []}
+        onChange={([picked]) => set({ [key]: picked ?? null })}
+      />
+    ),
+  });
+  const dates = {
+    key: "dates",
+    label: "Date range",
+    filter: (
+      <BlockStack gap="200">
+        <TextField
+          label="From"
+          type="date"
+          autoComplete="off"
+          value={value("from")}
+          onChange={(from) => set({ from })}
+        />
+        <TextField
+          label="To"
+          type="date"
+          autoComplete="off"
+          value={value("to")}
+          onChange={(to) => set({ to })}
+        />
+      </BlockStack>
+    ),
+  };
+  const applied = [
+    ...(value("type")
+      ? [{ key: "type", label: `Type: ${label(TYPE_CHOICES, "type")}`, onRemove: () => set({ type: null }) }]
+      : []),
+    ...(value("action")
+      ? [
+          {
+            key: "action",
+            label: `Action: ${label(ACTION_CHOICES, "action")}`,
+            onRemove: () => set({ action: null }),
+          },
+        ]
+      : []),
+    ...(value("who")
+      ? [{ key: "who", label: `Who: ${label(WHO_CHOICES, "who")}`, onRemove: () => set({ who: null }) }]
+      : []),
+    ...(value("from") || value("to")
+      ? [
+          {
+            key: "dates",
+            label: `Dates: ${value("from") || "…"} – ${value("to") || "…"}`,
+            onRemove: () => set({ from: null, to: null }),
+          },
+        ]
+      : []),
+  ];
+  return (
+    <Filters
+      hideQueryField
+      queryValue=""
+      onQueryChange={() => {}}
+      onQueryClear={() => {}}
+      filters={[
+        choice("type", "Type", TYPE_CHOICES),
+        choice("action", "Action", ACTION_CHOICES),
+        choice("who", "Who", WHO_CHOICES),
+        dates,
+      ]}
+      appliedFilters={applied}
+      onClearAll={() => set({ type: null, action: null, who: null, from: null, to: null })}
+    />
+  );
+}
+
+export default function ActivityLedger() {
+  const data = useLoaderData<typeof loader>();
+  const loading = useNavigation().state === "loading";
+  const { set, page } = useLedgerParams();
+  const clearAll = () => set({ type: null, action: null, who: null, from: null, to: null });
+
+  const empty = data.filtered ? (
+    <EmptySearchResult
+      title="Nothing matches these filters"
+      description="Try other filters, or clear them to see every entry."
+      withIllustration={false}
+    />
+  ) : (
+    <EmptySearchResult
+      title="No activity yet"
+      description="Credits granted and spent show here as they happen."
+      withIllustration={false}
+    />
+  );
+
+  return (
+    <Page title="Billing">
+      <BlockStack gap="400">
+        <BillingTabs />
+        <Layout>
+          <Layout.Section>
+            <Card padding="0">
+              <BlockStack gap="0">
+                <div style={{ padding: "var(--p-space-400)" }}>
+                  <InlineStack align="space-between" blockAlign="center" gap="200">
+                    <BlockStack gap="100">
+                      <Text as="h2" variant="headingMd">
+                        Activity Ledger
+                      </Text>
+                      <Text as="p" tone="subdued">
+                        {`Times in ${data.timeZone}.`}
+                      </Text>
+                    </BlockStack>
+                    <ExportButton />
+                  </InlineStack>
+                </div>
+                <LedgerFilters />
+                <IndexTable
+                  resourceName={{ singular: "entry", plural: "entries" }}
+                  itemCount={data.rows.length}
+                  selectable={false}
+                  loading={loading}
+                  emptyState={
+                    <BlockStack gap="200" inlineAlign="center">
+                      {empty}
+                      {data.filtered && <Button onClick={clearAll}>Clear filters</Button>}
+                    </BlockStack>
+                  }
+                  headings={[
+                    { title: "Date and time" },
+                    { title: "What happened" },
+                    { title: "Credits", alignment: "end" },
+                    { title: "Balance after", alignment: "end" },
+                    { title: "Who" },
+                  ]}
+                >
+                  {data.rows.map((row, index) => (
+                    <IndexTable.Row id={String(row.id)} key={row.id} position={index}>
+                      <IndexTable.Cell>
+                        <time dateTime={row.createdAt}>{row.when}</time>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <InlineStack gap="200" blockAlign="center" wrap={false}>
+                          {row.link?.kind === "draft" ? (
+                            <RemixLink to={`/app/drafts/${row.link.id}`}>{row.what}</RemixLink>
+                          ) : row.link?.kind === "charge" ? (
+                            <Link url={CHARGES_URL} target="_top">
+                              {row.what}
+                            </Link>
+                          ) : (
+                            <Text as="span">{row.what}</Text>
+                          )}
+                          {row.test && <Badge tone="info">Test</Badge>}
+                        </InlineStack>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text
+                          as="span"
+                          alignment="end"
+                          numeric
+                          tone={row.credits > 0 ? "success" : row.credits < 0 ? "critical" : undefined}
+                        >
+                          {row.creditsText}
+                        </Text>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text as="span" alignment="end" numeric>
+                          {row.balanceText}
+                        </Text>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>{row.who.name}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  ))}
+                </IndexTable>
+                {(data.previousCursor !== null || data.nextCursor !== null) && (
+                  <div style={{ padding: "var(--p-space-300)", display: "flex", justifyContent: "center" }}>
+                    <Pagination
+                      label="Ledger pages"
+                      hasPrevious={data.previousCursor !== null}
+                      previousTooltip="Newer entries"
+                      onPrevious={() => data.previousCursor !== null && page("before", data.previousCursor)}
+                      hasNext={data.nextCursor !== null}
+                      nextTooltip="Older entries"
+                      onNext={() => data.nextCursor !== null && page("after", data.nextCursor)}
+                    />
+                  </div>
+                )}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        </Layout>
+      </BlockStack>
+    </Page>
+  );
+}
+
+/** Filters the ledger cannot read (a hand-edited URL) or a failed read: what went wrong, and a way back. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const body = isRouteErrorResponse(error)
+    ? (error.data as { error?: string; fieldErrors?: Record<string, string> } | null)
+    : null;
+  if (isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && body?.error)
+    return (
+      <Page title="Billing">
+        <BlockStack gap="400">
+          <BillingTabs />
+          <Banner tone="critical" title={body.error}>
+            <BlockStack gap="200">
+              {Object.entries(body.fieldErrors ?? {}).map(([field, message]) => (
+                <Text as="p" key={field}>{`${field}: ${message}`}</Text>
+              ))}
+              <RemixLink to="/app/billing/activity">Show the whole ledger</RemixLink>
+            </BlockStack>
+          </Banner>
+        </BlockStack>
+      </Page>
+    );
+  return boundary.error(error);
+}

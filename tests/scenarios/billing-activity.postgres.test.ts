@@ -1,0 +1,3 @@
+import { billingActivityScenarios } from "./billing-activity-scenarios";
+
+billingActivityScenarios("postgres");

@@ -112,6 +112,8 @@ const INTENTS = {
   buyTopUp: "buy-top-up",
 } as const;
 
+const NAMED = { upgrade: "an upgrade", downgrade: "a downgrade" } as const;
+
 const planField = z.string({ required_error: "Choose a plan" }).min(1, "Choose a plan");
 const intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal(INTENTS.subscribe), plan: planField }),
@@ -176,9 +178,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
               : `You are already on ${next.name}`,
           );
         if (asked !== INTENTS.subscribe && asked !== change)
-          return httpError(400, `${next.name} is not an ${asked} from ${current.name}`, {
-            fieldErrors: { plan: [`${next.name} is a ${change}`] },
-          });
+          return httpError(
+            400,
+            `${next.name} is ${NAMED[change]} from ${current.name}, not ${NAMED[asked]}`,
+            {
+              fieldErrors: { plan: [`${next.name} is ${NAMED[change]}`] },
+            },
+          );
         if (scheduled?.plan.key === next.key)
           return httpError(400, `${next.name} is already scheduled from ${day(scheduled.from)}`);
         return requestPlan(billing, current, next, await testCharge(), planReturn());

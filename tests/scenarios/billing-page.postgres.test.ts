@@ -1,0 +1,3 @@
+import { billingPageScenarios } from "./billing-page-scenarios";
+
+billingPageScenarios("postgres");

@@ -319,6 +319,34 @@ export function billingActivityScenarios(engine: Engine) {
       expect(csv.slice(1).map((cells) => Number(cells.at(-1)))).toEqual(myPage.rows.map((row) => row.id));
     });
 
+    test("the page renders its rows, its empty states and its filter errors in the server render", async () => {
+      const store = await h.installStore("render");
+      const html = async (query = "") => {
+        const response = await h.openDocument(store, `/app/billing/activity${query}`);
+        return { status: response.status, text: await response.text() };
+      };
+      const full = await html();
+      expect(full.status).toBe(200);
+      for (const text of [
+        "Activity Ledger",
+        "Monthly allowance — Free",
+        "+10",
+        "Export CSV",
+        "Times in Etc/UTC.",
+      ])
+        expect(full.text).toContain(text);
+      const none = await html("?who=automation");
+      expect(none.text).toContain("Nothing matches these filters");
+      expect(none.text).toContain("Clear filters");
+      const bad = await html("?who=everyone");
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain("Those filters could not be read");
+      expect(bad.text).toContain("Show the whole ledger");
+      // A shop with nothing on its ledger yet (its first grant not written).
+      await h.db.ledgerEntry.deleteMany({ where: { shopId: await shopId(store) } });
+      expect((await html()).text).toContain("No activity yet");
+    });
+
     test("filters and cursors it cannot read are a 400 with field errors, for the page and the export", async () => {
       const store = await h.installStore("bad");
       const before = await h.db.ledgerEntry.count({ where: { shopId: await shopId(store) } });

@@ -1,0 +1,3 @@
+import { billingUsageScenarios } from "./billing-usage-scenarios";
+
+billingUsageScenarios("postgres");

@@ -14,7 +14,7 @@ import { listLedger, startOfDayIn } from "./ledger.server";
 /** A client on the test database that records every SQL statement Prisma sends. */
 function loggingClient(t: TestDb) {
   const statements: { sql: string; params: unknown[] }[] = [];
-  const log = [{ emit: "event", level: "query" }] as const;
+  const log: { emit: "event"; level: "query" }[] = [{ emit: "event", level: "query" }];
   const client =
     t.engine === "sqlite"
       ? new SqliteClient({ adapter: new SharedSqliteAdapter({ url: t.url.replace(/^file:/, "") }), log })

@@ -27,7 +27,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { BillingTabs } from "../components/BillingTabs";
 import { billingOverview } from "../billing-page/overview.server";
@@ -308,7 +308,7 @@ function BalanceCard({ data, f, loading }: { data: Data; f: Format; loading: boo
           <SkeletonBodyText lines={4} />
         ) : (
           <>
-            <Text as="p" variant="heading2xl">
+            <Text as="p" variant="heading2xl" id="balance-available">
               {f.credits(balance.available)}
             </Text>
             <Text as="p" tone="subdued">
@@ -605,18 +605,25 @@ export default function BillingPage() {
   const busy = navigation.state !== "idle";
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/billing";
   const submit = useSubmit();
+  const location = useLocation();
   const shopify = useAppBridge();
   const f = formats(data.locale, data.timezone);
   const [pending, setPending] = useState<Pending | null>(null);
   const notice = result && "notice" in result ? result.notice : null;
 
   // Successes are toasts (App Bridge); what needs the owner's attention stays on the page as a banner.
+  // Each one once: per visit of the page (its location key) or per action answer, however often React
+  // runs the effect (StrictMode runs it twice in development).
+  const toasted = useRef(new Set<unknown>());
   useEffect(() => {
-    if (data.notice?.toast) shopify.toast.show(data.notice.text);
-  }, [data.notice, shopify]);
-  useEffect(() => {
-    if (notice) shopify.toast.show(notice);
-  }, [notice, shopify]);
+    const once = (key: unknown, text: string) => {
+      if (toasted.current.has(key)) return;
+      toasted.current.add(key);
+      shopify.toast.show(text);
+    };
+    if (data.notice?.toast) once(location.key, data.notice.text);
+    if (notice && result) once(result, notice);
+  }, [data.notice, notice, result, location.key, shopify]);
 
   const confirmed = pending && confirmation(pending, data, f);
   return (

@@ -190,5 +190,39 @@ export function billingUsageScenarios(engine: Engine) {
       expect(page.spent).toBe(0);
       expect(await rowCounts(h.db, shop.id)).toEqual(before);
     });
+
+    test("the server render: the empty state, the charts with their summaries and table, the planner's field errors", async () => {
+      const store = await h.installStore("render");
+      const html = async (query = "") => {
+        const response = await h.openDocument(store, `/app/billing/usage${query}`);
+        return { status: response.status, text: await response.text() };
+      };
+      const empty = await html();
+      expect(empty.status).toBe(200);
+      for (const text of [
+        "Usage and planning",
+        "No credits spent this cycle yet",
+        "Campaign planner",
+        "Done by",
+      ])
+        expect(empty.text).toContain(text);
+      expect(empty.text).not.toContain('role="img"');
+
+      const shop = await h.shopRow(store);
+      await spend(shop.id, ["draft.generate", "cover.generate"], new Date());
+      const used = await html();
+      expect(used.text).toContain(
+        'role="img" aria-label="Credits spent this cycle by action: Draft generation, 2 credits; Cover image, 1 credit."',
+      );
+      expect(used.text).toContain("Credits spent per day");
+      expect(used.text).toMatch(/<th[^>]*>Action<\/th>/);
+      expect(used.text).not.toContain("No credits spent this cycle yet");
+
+      const bad = await html("?drafts=-3&by=");
+      expect(bad.status).toBe(400);
+      expect(bad.text).toContain("Check the planner&#x27;s fields");
+      expect(bad.text).toContain("Enter 0 or more");
+      expect(bad.text).toContain("Choose a date");
+    });
   });
 }

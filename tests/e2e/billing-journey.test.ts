@@ -39,13 +39,21 @@ async function approveOrDecline(kind: keyof typeof CONFIRMATION, answer: "Approv
   await page.waitForURL(answer === "Approve" ? BILLING_IN_ADMIN : APPS_PAGE, { timeout: 30_000 });
 }
 
-/** Opens a plan card's confirmation, checks what it says, and confirms it. */
+/**
+ * Opens a plan card's confirmation, checks what it says, and confirms it: the action's answer is a 401
+ * naming Shopify's confirmation page (a plan to approve) or 200 (a change made at once).
+ */
 async function confirmPlanChange(button: string, says: RegExp, confirm: string) {
   await app().getByRole("button", { name: button }).click();
   await dialog().waitFor({ timeout: 10_000 });
   await expect(dialog().innerText()).resolves.toMatch(says);
   await session.screenshot(`modal-${confirm.toLowerCase().replace(/\W+/g, "-")}`);
+  const answered = session.page.waitForResponse(
+    (response) =>
+      response.request().method() === "POST" && new URL(response.url()).pathname === "/app/billing.data",
+  );
   await dialog().getByRole("button", { name: confirm }).click();
+  return answered;
 }
 
 /** axe-core's serious and critical violations (WCAG 2.1 A/AA) in the app's frame, one line each. */
@@ -98,12 +106,11 @@ describe("billing journey in a browser (npm run dev, dev store)", () => {
   it("upgrades to Starter: the confirmation says what happens, Shopify's page, back with a toast and 100 credits", async () => {
     // The modal's button posts to the action by single fetch; billing.request answers with a 401 whose
     // header names the confirmation page, and App Bridge sends the admin (the top window) there.
-    const actionResponse = session.page.waitForResponse(
-      (response) =>
-        response.request().method() === "POST" && new URL(response.url()).pathname === "/app/billing.data",
+    const response = await confirmPlanChange(
+      "Upgrade to Starter",
+      /Starter starts at once/,
+      "Upgrade to Starter",
     );
-    await confirmPlanChange("Upgrade to Starter", /Starter starts at once/, "Upgrade to Starter");
-    const response = await actionResponse;
     expect(response.status()).toBe(401);
     expect(await response.headerValue("X-Shopify-API-Request-Failure-Reauthorize-Url")).toMatch(
       /^https:\/\/admin\.shopify\.com\/store\/dev-store\/charges\/subscription\/\d+\/confirm$/,
@@ -132,23 +139,30 @@ describe("billing journey in a browser (npm run dev, dev store)", () => {
   }, 90_000);
 
   it("schedules a downgrade, sees it scheduled, and undoes it: the plan stays", async () => {
-    await confirmPlanChange("Upgrade to Growth", /Growth starts at once/, "Upgrade to Growth");
+    const growth = await confirmPlanChange("Upgrade to Growth", /Growth starts at once/, "Upgrade to Growth");
+    expect(growth.status()).toBe(401);
     await approveOrDecline("subscription", "Approve");
     await toast("Growth plan approved.").waitFor({ timeout: 30_000 });
     await expect(balance().textContent()).resolves.toBe("500 credits");
 
-    await confirmPlanChange(
+    const starter = await confirmPlanChange(
       "Downgrade to Starter",
       /From \w{3} \d+, \d{4} you are on Starter[\s\S]*you stay on Growth/,
       "Downgrade to Starter",
     );
+    expect(starter.status()).toBe(401);
     await approveOrDecline("subscription", "Approve");
     await toast(/^Starter starts on \w{3} \d+, \d{4}\.$/).waitFor({ timeout: 30_000 });
     await banner(/From \w{3} \d+, \d{4} you are on Starter/).waitFor({ timeout: 10_000 });
     await expect(app().getByRole("heading", { name: "Growth plan" }).isVisible()).resolves.toBe(true);
     await session.screenshot("4a-downgrade-scheduled");
 
-    await confirmPlanChange("Undo downgrade", /You stay on Growth[\s\S]*nothing is charged/, "Keep Growth");
+    const undo = await confirmPlanChange(
+      "Undo downgrade",
+      /You stay on Growth[\s\S]*nothing is charged/,
+      "Keep Growth",
+    );
+    expect(undo.status()).toBe(200);
     await toast("You stay on Growth: the change to Starter is undone.").waitFor({ timeout: 30_000 });
     await banner(/you are on Starter/).waitFor({ state: "detached", timeout: 10_000 });
     await expect(app().getByRole("button", { name: "Downgrade to Starter" }).isVisible()).resolves.toBe(true);

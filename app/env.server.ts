@@ -74,6 +74,12 @@ const schema = z
     AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     // Per call, by the SDK (429, 5xx, connection errors); inside one job, which reserved its credits once.
     AI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    // Low-balance alert e-mails (smtp://user:pass@host:587 or smtps://…); unset: the e-mail channel is off.
+    SMTP_URL: z
+      .string()
+      .refine((url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol), "must be smtp:// or smtps://")
+      .optional(),
+    ALERT_EMAIL_FROM: z.string().email().default("alerts@localhost"),
   })
   .transform((env) => {
     const production = isProduction(env.NODE_ENV);

@@ -28,6 +28,8 @@ type Job = NonNullable<Awaited<ReturnType<Db["job"]["findUnique"]>>>;
 
 export interface RunOptions {
   now?: () => Date;
+  /** After a capture (the balance went down): low-balance alerts. Its failure never fails the job. */
+  onSpent?: (shopId: string) => Promise<unknown>;
 }
 
 /** Runs one job if it is this runner's to run; returns quietly when another runner has it or it is done. */
@@ -58,6 +60,10 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
     const result = await perform(db, provider, job, JSON.parse(job.input) as JobRequest, signal);
     if (job.credits > 0) await capture(db, ref, now());
     await finish(db, job, { status: "succeeded", result: JSON.stringify(result), finishedAt: now() });
+    if (job.credits > 0 && options.onSpent)
+      await options.onSpent(job.shopId).catch((error: unknown) =>
+        console.error(`job ${job.id}: after-spend work failed`, error),
+      );
   } catch (error) {
     if (job.credits > 0)
       await releaseReservation(db, ref, now()).catch((releaseError: unknown) => {

@@ -112,7 +112,7 @@ describe("forecastWorkload", () => {
     expect(answer.lines).toEqual([
       "You spent 42 credits in 10 days: 4.2 credits a day.",
       "You have 90 credits (58 from your plan, 32 from top-ups).",
-      "3 more are held by work in progress.",
+      "3 more credits are held by work in progress.",
       "At 4.2 a day they last 21.4 days, until Dec 22.",
       "Your credits reset on Dec 19, in 18 days: until then you need 76 credits.",
       "That is 14 to spare.",

@@ -188,14 +188,22 @@ function monthlyCost(plan: Plan, monthly: number, packs: readonly TopUpPack[]) {
 
 export function forecastWorkload(input: ForecastInput): Forecast {
   const { balance, burn, now, resetAt, plan, format: f } = input;
+  // "1 credit", "4.2 credits", "1 day": English sentences, English plurals.
+  const n = (value: number, unit: "credit" | "day") =>
+    `${f.credits(value)} ${f.credits(value) === "1" ? unit : `${unit}s`}`;
   const days = Math.max(1, burn.days);
   const perDay = Math.max(0, burn.spent) / days;
   const left = balance.planLeft + balance.topUpLeft;
   const leftLine =
     left === 0
       ? "You have no credits left."
-      : `You have ${f.credits(left)} credits (${f.credits(balance.planLeft)} from your plan, ${f.credits(balance.topUpLeft)} from top-ups).`;
-  const heldLine = balance.held > 0 ? [`${f.credits(balance.held)} more are held by work in progress.`] : [];
+      : `You have ${n(left, "credit")} (${f.credits(balance.planLeft)} from your plan, ${f.credits(balance.topUpLeft)} from top-ups).`;
+  const heldLine =
+    balance.held > 0
+      ? [
+          `${f.credits(balance.held)} more ${balance.held === 1 ? "credit is" : "credits are"} held by work in progress.`,
+        ]
+      : [];
 
   if (perDay === 0)
     return {
@@ -213,13 +221,13 @@ export function forecastWorkload(input: ForecastInput): Forecast {
   const needed = perDay * daysLeft;
   const shortfall = Math.max(0, Math.ceil(needed - left - EPSILON));
   const lines = [
-    `You spent ${f.credits(burn.spent)} credits in ${f.credits(days)} days: ${f.credits(perDay)} credits a day.`,
+    `You spent ${n(burn.spent, "credit")} in ${n(days, "day")}: ${n(perDay, "credit")} a day.`,
     leftLine,
     ...heldLine,
     ...(left > 0
-      ? [`At ${f.credits(perDay)} a day they last ${f.credits(lastsDays)} days, until ${f.date(runOutAt)}.`]
+      ? [`At ${f.credits(perDay)} a day they last ${n(lastsDays, "day")}, until ${f.date(runOutAt)}.`]
       : []),
-    `Your credits reset on ${f.date(resetAt)}, in ${f.credits(daysLeft)} days: until then you need ${f.credits(Math.ceil(needed - EPSILON))} credits.`,
+    `Your credits reset on ${f.date(resetAt)}, in ${n(daysLeft, "day")}: until then you need ${n(Math.ceil(needed - EPSILON), "credit")}.`,
   ];
   const base = { creditsPerDay: perDay, runOutAt, resetAt };
 
@@ -231,7 +239,7 @@ export function forecastWorkload(input: ForecastInput): Forecast {
       lines: [...lines, `That is ${f.credits(left - Math.ceil(needed - EPSILON))} to spare.`],
     };
 
-  lines.push(`You are ${f.credits(shortfall)} credits short.`);
+  lines.push(`You are ${n(shortfall, "credit")} short.`);
   // The month a merchant pays for: this rate over a whole cycle, on this plan vs each larger plan.
   const monthly = Math.ceil(perDay * CYCLE_DAYS - EPSILON);
   const current = monthlyCost(plan, monthly, input.packs);

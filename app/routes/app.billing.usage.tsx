@@ -15,7 +15,6 @@ import {
   BlockStack,
   Button,
   Card,
-  DataTable,
   EmptyState,
   FormLayout,
   InlineGrid,
@@ -33,7 +32,7 @@ import { ensureShopTimezone } from "../billing-page/ledger.server";
 import { amountFormat, dayIn, forecastWorkload, type AmountFormat } from "../billing-page/forecast";
 import { CAMPAIGN_FIELDS, campaignSchema, planCampaign } from "../billing-page/planner";
 import { cycleUsage, type CycleUsage } from "../billing-page/usage.server";
-import { PLANS, TOP_UP_PACKS } from "../billing/plans";
+import { CYCLE_DAYS, PLANS, TOP_UP_PACKS } from "../billing/plans";
 import { BillingTabs } from "../components/BillingTabs";
 import { EMPTY_STATE_IMAGE } from "../components/empty-state";
 import { DailyChart, UsageChart } from "../components/UsageChart";
@@ -173,23 +172,19 @@ function ThisCycle() {
           </EmptyState>
         ) : (
           <BlockStack gap="300">
-            <InlineGrid columns={{ xs: 1, md: 2 }} gap="400">
-              <UsageChart
-                summary={`Credits spent this cycle by action: ${byAction
-                  .map((row) => `${row.label}, ${row.creditsText}`)
-                  .join("; ")}.`}
-                bars={byAction.map((row) => ({
-                  label: row.label,
-                  value: row.credits,
-                  detail: `${row.creditsText} · ${row.countText}×`,
-                }))}
-              />
-              <DataTable
-                columnContentTypes={["text", "numeric", "numeric"]}
-                headings={["Action", "Times", "Credits"]}
-                rows={byAction.map((row) => [row.label, row.countText, row.creditsText])}
-              />
-            </InlineGrid>
+            <UsageChart
+              summary={`Credits spent this cycle by action: ${byAction
+                .map((row) => `${row.label}, ${row.creditsText}`)
+                .join("; ")}.`}
+              caption="Credits spent this cycle by action"
+              headings={["Action", "Times", "Credits"]}
+              bars={byAction.map((row) => ({
+                label: row.label,
+                value: row.credits,
+                detail: `${row.creditsText} · ${row.countText}×`,
+                cells: [row.countText, row.creditsText],
+              }))}
+            />
             <Text as="h3" variant="headingSm">
               Credits spent per day
             </Text>
@@ -199,6 +194,7 @@ function ThisCycle() {
                 .map((row) => `${row.dayText}, ${row.credits}`)
                 .join("; ")}.`}
               days={byDay}
+              slots={CYCLE_DAYS}
               first={byDay[0]?.dayText ?? ""}
               last={byDay.at(-1)?.dayText ?? ""}
             />

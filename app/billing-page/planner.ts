@@ -139,16 +139,12 @@ export function planCampaign(input: PlannerInput): CampaignAnswer {
     lines.push(
       `The ${f.credits(balance.planLeft)} plan credits you have today expire on ${f.date(input.resetAt)}: spend them first.`,
     );
+  const answer = { items, needed, available, resets, gap, lines };
   if (gap === 0)
     return {
-      items,
-      needed,
-      available,
-      resets,
-      gap,
+      ...answer,
       options: [],
       headline: `Covered: ${f.credits(available)} credits by ${by} for the ${f.credits(needed)} needed.`,
-      lines,
     };
 
   const packs = cheapestPacks(gap, input.packs);
@@ -186,13 +182,8 @@ export function planCampaign(input: PlannerInput): CampaignAnswer {
   options.sort((a, b) => a.cents - b.cents);
   const [cheapest] = options as [CoverOption];
   return {
-    items,
-    needed,
-    available,
-    resets,
-    gap,
+    ...answer,
     options,
     headline: `You are ${f.credits(gap)} credits short by ${by}. Cheapest: ${cheapest.kind === "packs" ? `buy ${describePacks(cheapest.packs, f)}` : `upgrade to ${cheapest.plan.name}`} for ${f.usd(cheapest.cents)}.`,
-    lines,
   };
 }

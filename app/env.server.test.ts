@@ -188,6 +188,16 @@ describe("AI provider settings", () => {
     });
   });
 
+  test("alert e-mail needs an smtp URL and a sender address", () => {
+    expect(verdict({ ...VALID, SMTP_URL: "http://mail.example.com" })).toMatch(/SMTP_URL: must be smtp/);
+    expect(verdict({ ...VALID, SMTP_URL: "smtp://mail.example.com:587" })).toMatch(
+      /ALERT_EMAIL_FROM: set it/,
+    );
+    expect(
+      verdict({ ...VALID, SMTP_URL: "smtps://u:p@mail.example.com", ALERT_EMAIL_FROM: "alerts@example.com" }),
+    ).toBe("ok");
+  });
+
   test("a URL that does not parse, another scheme, or numbers out of range are refused, each named", () => {
     expect(verdict({ ...VALID, AI_BASE_URL: "api.openai.com" })).toMatch(
       /^Invalid environment: AI_BASE_URL: must be an http:\/\/ or https:\/\/ URL$/,

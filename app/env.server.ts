@@ -77,9 +77,12 @@ const schema = z
     // Low-balance alert e-mails (smtp://user:pass@host:587 or smtps://…); unset: the e-mail channel is off.
     SMTP_URL: z
       .string()
-      .refine((url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol), "must be smtp:// or smtps://")
+      .refine(
+        (url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol),
+        "must be smtp:// or smtps://",
+      )
       .optional(),
-    ALERT_EMAIL_FROM: z.string().email().default("alerts@localhost"),
+    ALERT_EMAIL_FROM: z.string().email().optional(),
   })
   .transform((env) => {
     const production = isProduction(env.NODE_ENV);
@@ -91,6 +94,8 @@ export type Env = z.infer<typeof schema>;
 /** Rules between settings, and against shopify.app.toml: each problem as `NAME: what is wrong`. */
 function crossChecks(env: Env, appScopes: string[] | undefined) {
   const problems: string[] = [];
+  if (env.SMTP_URL !== undefined && env.ALERT_EMAIL_FROM === undefined)
+    problems.push("ALERT_EMAIL_FROM: set it to the sender address of alert e-mails when SMTP_URL is set");
   // The merchant's browser runs whatever script this names inside the Shopify Admin: in production only
   // Shopify's own CDN may serve it (shopify-app-remix's node adapter reads the variable too).
   if (env.production && env.APP_BRIDGE_URL !== undefined)

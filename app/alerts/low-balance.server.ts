@@ -72,6 +72,12 @@ export async function lowBalanceState(db: Db, shopId: string, now = new Date()):
   };
 }
 
+/** The banner for a shop by its domain: none before the shop has a row (its first request is making it). */
+export async function lowBalanceBannerFor(db: Db, domain: string, now = new Date()) {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
+  return shop ? lowBalanceBanner(db, shop.id, now) : null;
+}
+
 /** The banner for the most severe crossed threshold of this cycle, unless the merchant dismissed it. */
 export async function lowBalanceBanner(db: Db, shopId: string, now = new Date()) {
   const state = await lowBalanceState(db, shopId, now);
@@ -176,10 +182,4 @@ export async function dispatchLowBalanceAlerts(
     sent.push({ channel, threshold, ok: error === null });
   }
   return sent;
-}
-
-/** The banner's and the message's sentence. */
-export function alertSentence(threshold: number, available: number, allowance: number) {
-  if (threshold === 0) return "You have no credits left.";
-  return `${available} credits left: below ${threshold}% of your ${allowance}-credit monthly allowance.`;
 }

@@ -2,7 +2,8 @@
 import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
 import type { Transporter } from "nodemailer";
-import { alertSentence, type AlertSenders, type LowBalanceAlertMessage } from "./low-balance.server";
+import type { AlertSenders, LowBalanceAlertMessage } from "./low-balance.server";
+import { alertSentence } from "./sentence";
 
 export const WEBHOOK_SIGNATURE_HEADER = "X-Blog-Credits-Signature";
 

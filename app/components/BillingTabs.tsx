@@ -7,6 +7,7 @@ export const BILLING_SECTIONS = [
   { id: "billing-overview", content: "Plan and balance", path: "/app/billing" },
   { id: "billing-activity", content: "Activity Ledger", path: "/app/billing/activity" },
   { id: "billing-usage", content: "Usage and planning", path: "/app/billing/usage" },
+  { id: "billing-alerts", content: "Alerts", path: "/app/billing/alerts" },
 ] as const;
 
 export function BillingTabs() {

@@ -11,7 +11,7 @@ import { startJobQueue } from "./queue.server";
 export function startContentJobs(db: Db, url: string) {
   const senders = alertSenders({
     mail: smtpTransport(env.SMTP_URL),
-    from: env.ALERT_EMAIL_FROM,
+    from: env.ALERT_EMAIL_FROM ?? "",
     secret: env.SHOPIFY_API_SECRET,
   });
   return startJobQueue(db, url, (jobId) =>

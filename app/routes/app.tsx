@@ -4,19 +4,30 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import { lowBalanceBannerFor } from "../alerts/low-balance.server";
+import { LowBalanceBanner } from "../components/LowBalanceBanner";
+import db from "../db.server";
 import { env } from "../env.server";
 import { authenticate } from "../shopify.server";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { session } = await authenticate.admin(request);
   // appBridgeUrl: unset loads App Bridge from Shopify's CDN; an offline Admin emulator serves its own.
-  return { apiKey: env.SHOPIFY_API_KEY, appBridgeUrl: env.APP_BRIDGE_URL };
+  return {
+    apiKey: env.SHOPIFY_API_KEY,
+    appBridgeUrl: env.APP_BRIDGE_URL,
+    // A banner is never worth a failed page: if it cannot be read, the page shows without it.
+    lowBalance: await lowBalanceBannerFor(db, session.shop).catch((error: unknown) => {
+      console.error("low-balance banner", error);
+      return null;
+    }),
+  };
 };
 
 export default function App() {
-  const { apiKey, appBridgeUrl } = useLoaderData<typeof loader>();
+  const { apiKey, appBridgeUrl, lowBalance } = useLoaderData<typeof loader>();
 
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey} __APP_BRIDGE_URL={appBridgeUrl}>
@@ -28,6 +39,7 @@ export default function App() {
         <Link to="/app/drafts">Drafts</Link>
         <Link to="/app/billing">Billing</Link>
       </NavMenu>
+      <LowBalanceBanner alert={lowBalance} />
       <Outlet />
     </AppProvider>
   );

@@ -6,6 +6,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchChromium, type Browser } from "./chromium";
@@ -21,6 +22,8 @@ export interface EmbeddedSession {
   app(): FrameLocator;
   // Saves a screenshot of the whole admin page; returns its path.
   screenshot(name: string): Promise<string>;
+  // axe-core's serious and critical violations in the app's frame (WCAG 2.1 A/AA rules), one line each.
+  accessibilityViolations(): Promise<string[]>;
 }
 
 export function embeddedSession(): EmbeddedSession {
@@ -66,6 +69,17 @@ export function embeddedSession(): EmbeddedSession {
       await started(page, "The browser page").screenshot({ path: file });
       console.log(`Screenshot: ${file}`);
       return file;
+    },
+    async accessibilityViolations() {
+      const results = await new AxeBuilder({ page: started(page, "The browser page") })
+        .include("#app-frame")
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      return results.violations
+        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+        .flatMap((violation) =>
+          violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(" ")}`),
+        );
     },
   };
 }

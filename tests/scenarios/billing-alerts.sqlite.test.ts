@@ -1,0 +1,3 @@
+import { billingAlertsScenarios } from "./billing-alerts-scenarios";
+
+billingAlertsScenarios("sqlite");

@@ -42,8 +42,9 @@ export async function balanceCard(
   shop: { id: string; planKey: string; cycleEnd: Date | null },
   now = new Date(),
 ) {
-  const [balance, grants] = await Promise.all([
+  const [balance, settings, grants] = await Promise.all([
     getBalance(db, shop.id, now),
+    db.alertSettings.findUnique({ where: { shopId: shop.id }, select: { polishingReserve: true } }),
     db.creditGrant.findMany({
       where: {
         shopId: shop.id,
@@ -73,6 +74,8 @@ export async function balanceCard(
   return {
     available: balance.available,
     held: balance.held,
+    /** Credits automations leave for the merchant's own final covers and rewrites (Billing → Alerts). */
+    polishingReserve: settings?.polishingReserve ?? 0,
     plan: {
       name: (planByKey(shop.planKey) ?? FREE_PLAN).name,
       allowance,

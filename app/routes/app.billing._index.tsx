@@ -315,6 +315,12 @@ function BalanceCard({ data, f, loading }: { data: Data; f: Format; loading: boo
               available now
               {balance.held > 0 ? ` · ${f.credits(balance.held)} held by work in progress` : ""}
             </Text>
+            {balance.polishingReserve > 0 && (
+              <Text as="p" tone="subdued">
+                {`${f.credits(balance.polishingReserve)} kept as your polishing reserve: automations never spend below it. `}
+                <Link to="/app/billing/alerts">Change</Link>
+              </Text>
+            )}
             <BlockStack gap="100">
               <InlineStack align="space-between" gap="200" wrap>
                 <Text as="h3" variant="headingSm">

@@ -1,6 +1,7 @@
 // `npm run bench`: the credit service against bare SQL on SQLite and PostgreSQL, plus balance reads with a
 // long ledger, then webhook bursts against the production build (bench/webhook-burst.ts). Exits non-zero
-// only when something errors; a missed target prints MISSED. `npm run bench -- ledger` or
+// only when something errors; a missed target prints MISSED. `npm run bench -- ledger`,
+// `npm run bench -- ledger-page` (bench/ledger-page.ts: the Activity Ledger's page and CSV export) or
 // `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks).
 import type { Engine } from "../app/db/connect.server";
 import { createTestDb, ENGINES, type TestDb } from "../tests/db";
@@ -9,12 +10,13 @@ import { openBareSql, type BareSql } from "./bare-sql";
 import { engineVersion, loadAverage, machine } from "./machine";
 import { printReport, printWebhookReport, type EngineResult, type ShapeResult } from "./report";
 import { serviceReserveCapture } from "./service";
+import { ledgerPageBench, printLedgerPageReport, type LedgerPageResult } from "./ledger-page";
 import { fundedShops } from "./shops";
 import { statementsPerOp } from "./statement-count";
 import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
 import { buildApp, webhookBurst, type AppBuild, type WebhookEngineResult } from "./webhook-burst";
 
-const PARTS = ["ledger", "webhooks"] as const;
+const PARTS = ["ledger", "ledger-page", "webhooks"] as const;
 const asked = process.argv.slice(2).concat(process.env.BENCH ? process.env.BENCH.split(",") : []);
 for (const part of asked)
   if (!(PARTS as readonly string[]).includes(part)) {
@@ -83,6 +85,18 @@ async function main(): Promise<void> {
     const results: EngineResult[] = [];
     for (const engine of ENGINES) results.push(await benchEngine(engine));
     printReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+  }
+  if (runs("ledger-page")) {
+    const results: LedgerPageResult[] = [];
+    for (const engine of ENGINES) {
+      const t = await freshDb(engine);
+      try {
+        results.push(await ledgerPageBench(t));
+      } finally {
+        await dropDb(t);
+      }
+    }
+    printLedgerPageReport(`${machine()}; load average at the end ${loadAverage()}`, results);
   }
   if (runs("webhooks")) {
     console.log("webhooks: npm run build in a temp copy");

@@ -9,7 +9,7 @@ import { createShop } from "../../tests/ledger-fixtures";
 import type { Db } from "../db/connect.server";
 import { SharedPostgresAdapter } from "../db/postgres-driver.server";
 import { SharedSqliteAdapter } from "../db/sqlite-driver.server";
-import { listLedger, startOfDayIn } from "./ledger.server";
+import { ensureShopTimezone, listLedger, startOfDayIn } from "./ledger.server";
 
 /** A client on the test database that records every SQL statement Prisma sends. */
 function loggingClient(t: TestDb) {
@@ -101,6 +101,45 @@ describe.each(ENGINES)("the ledger listing's SQL on %s", (engine) => {
           /^SEARCH (main\.)?LedgerEntry USING (COVERING )?INDEX LedgerEntry_shopId_id_idx \(shopId=\? AND id[<>]\?\)$/,
         );
       }
+  });
+});
+
+describe("the shop's time zone", () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await createTestDb("sqlite");
+  });
+  afterAll(() => t.drop());
+  const timezoneOf = async (id: string) =>
+    (await t.db.shop.findUniqueOrThrow({ where: { id }, select: { timezone: true } })).timezone;
+
+  test("is read from Shopify once, kept, and then never asked again", async () => {
+    const shop = await createShop(t.db);
+    let asked = 0;
+    const read = async () => {
+      asked += 1;
+      return "Asia/Tokyo";
+    };
+    expect(await ensureShopTimezone(t.db, shop, read)).toBe("Asia/Tokyo");
+    expect(await timezoneOf(shop.id)).toBe("Asia/Tokyo");
+    expect(await ensureShopTimezone(t.db, { id: shop.id, timezone: "Asia/Tokyo" }, read)).toBe("Asia/Tokyo");
+    expect(asked).toBe(1);
+  });
+
+  test("a Shopify failure or a zone Intl does not know shows UTC and keeps nothing, so the next visit asks again", async () => {
+    const shop = await createShop(t.db);
+    const failing = async (): Promise<string> => {
+      throw new Error("Shopify is down");
+    };
+    const quiet = console.error;
+    console.error = () => {};
+    try {
+      expect(await ensureShopTimezone(t.db, shop, failing)).toBe("UTC");
+    } finally {
+      console.error = quiet;
+    }
+    expect(await ensureShopTimezone(t.db, shop, async () => "Mars/Olympus_Mons")).toBe("UTC");
+    expect(await timezoneOf(shop.id)).toBeNull();
   });
 });
 

@@ -165,10 +165,9 @@ export function usableTimezone(zone: string | null | undefined): string {
  */
 export async function ensureShopTimezone(
   db: Db,
-  shopId: string,
+  shop: { id: string; timezone: string | null },
   readFromShopify: () => Promise<string>,
 ): Promise<string> {
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { timezone: true } });
   if (shop.timezone) return usableTimezone(shop.timezone);
   let zone: string;
   try {
@@ -179,7 +178,7 @@ export async function ensureShopTimezone(
     return "UTC";
   }
   if (usableTimezone(zone) !== zone) return "UTC";
-  await db.shop.updateMany({ where: { id: shopId, timezone: null }, data: { timezone: zone } });
+  await db.shop.updateMany({ where: { id: shop.id, timezone: null }, data: { timezone: zone } });
   return zone;
 }
 

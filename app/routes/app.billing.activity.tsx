@@ -63,7 +63,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!query.ok)
       throw httpError(400, "Those filters could not be read", { fieldErrors: query.fieldErrors });
     const shop = await requireShop(db, session.shop);
-    const timeZone = await ensureShopTimezone(db, shop.id, () => readShopTimezone(admin.graphql));
+    const timeZone = await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
     const page = await listLedger(db, shop.id, { filters: query.filters, cursor: query.cursor, timeZone });
     const locale = localeOf(url);
     // Formatted here, once, so the server render and the browser show the same text.

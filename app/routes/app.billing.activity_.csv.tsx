@@ -16,7 +16,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     if (!query.ok)
       throw httpError(400, "Those filters could not be read", { fieldErrors: query.fieldErrors });
     const shop = await requireShop(db, session.shop);
-    const timeZone = await ensureShopTimezone(db, shop.id, () => readShopTimezone(admin.graphql));
+    const timeZone = await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
     const body = ledgerCsv(db, shop.id, { filters: query.filters, timeZone });
     const day = new Intl.DateTimeFormat("sv-SE", { timeZone, dateStyle: "short" }).format(new Date());
     const name = `${shop.domain.replace(/\.myshopify\.com$/, "")}-activity-${day}.csv`;

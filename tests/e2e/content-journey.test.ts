@@ -78,6 +78,7 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     await expect(app().getByLabel("Topic").inputValue()).resolves.toBe(TOPIC);
     await expect(app().getByRole("checkbox", { name: PRODUCT }).isChecked()).resolves.toBe(true);
     await session.screenshot("1b-brief-saved");
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
   }, 150_000);
 
   it("researches topics for free: ideas appear, the balance stays at 10", async () => {
@@ -91,6 +92,7 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     await expect(button("Generate draft · 2 credits (8 left)").isVisible()).resolves.toBe(true);
     await expect(button("Draft + cover · 3 credits (7 left)").isVisible()).resolves.toBe(true);
     await session.screenshot("2-topic-ideas");
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
   }, 90_000);
 
   it("writes a draft with a cover for 3 credits and opens it", async () => {
@@ -107,6 +109,7 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     await expect(cover.getAttribute("alt")).resolves.toMatch(/\S/);
     await expect(button("AI rewrite · 1 credit (6 left)").isVisible()).resolves.toBe(true);
     await session.screenshot("3b-draft-with-cover");
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
   }, 120_000);
 
   it("rewrites the draft shorter for 1 credit: a second version", async () => {
@@ -131,6 +134,7 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     const link = app().getByRole("link", { name: "Open the article in Shopify" });
     await expect(link.getAttribute("href")).resolves.toMatch(/\/store\/dev-store\/content\/articles\/\d+$/);
     await session.screenshot("6a-saved-to-shopify");
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
 
     const saved = (await articles()).filter((article) => article.title === draftTitle);
     expect(saved).toHaveLength(1);
@@ -161,14 +165,16 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     const { page, dev } = session;
     await page.goto(`${dev.adminUrl}/app/billing`);
     await heading("Billing").waitFor({ timeout: 30_000 });
-    await expect(
-      app()
-        .getByText(/^\d+ credits$/)
-        .textContent(),
-    ).resolves.toBe("4 credits");
-    const rows = await app().locator(".Polaris-DataTable").last().locator("tbody tr").allInnerTexts();
+    await expect(app().locator("#balance-available").textContent()).resolves.toBe("4 credits");
+    await app().getByRole("tab", { name: "Activity Ledger" }).click();
+    // The admin keeps its address in step with the app's page (history.replaceState, not a navigation).
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toMatch(IN_ADMIN("/app/billing/activity"));
+    const table = app().locator(".Polaris-IndexTable table");
+    await table.waitFor({ timeout: 30_000 });
+    const rows = await table.locator("tbody tr").allInnerTexts();
     const spends = rows.filter((row) => /[-−]\d+/.test(row));
-    // Newest first, each named by what was done and the draft's title (its current one), with the balance after.
+    // Newest first, each named by what was done and the draft's title (its current one), with the balance
+    // after and who spent it.
     expect(spends).toHaveLength(3);
     expect(spends[0]).toContain(`Regenerated: ${draftTitle}`);
     expect(spends[0]).toMatch(/[-−]2\s+4/);
@@ -176,8 +182,8 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     expect(spends[1]).toMatch(/[-−]1\s+6/);
     expect(spends[2]).toContain(`Draft + cover: ${draftTitle}`);
     expect(spends[2]).toMatch(/[-−]3\s+7/);
-    await app().locator(".Polaris-DataTable").last().scrollIntoViewIfNeeded();
     await session.screenshot("7-activity-ledger");
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
   }, 90_000);
 
   it("raised no errors in the page", () => {

@@ -6,21 +6,18 @@ import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import type { Db } from "../db/connect.server";
 import { planByKey } from "../billing/plans";
-import { DEBIT_ACTIONS, debitLabel, grantLabel } from "../ledger/action-labels";
-
-export const LEDGER_KINDS = ["grant", "debit", "expiry", "adjustment"] as const;
-export type LedgerKind = (typeof LEDGER_KINDS)[number];
-
-/** The type filter's choices and the entry types each shows (adjustments count as grants). */
-export const TYPE_FILTERS = {
-  grants: ["grant", "adjustment"],
-  debits: ["debit"],
-  expiries: ["expiry"],
-} as const satisfies Record<string, readonly LedgerKind[]>;
-export type TypeFilter = keyof typeof TYPE_FILTERS;
-
-export const WHO = ["staff", "automation", "shopify", "system"] as const;
-export type Who = (typeof WHO)[number];
+import {
+  DEBIT_ACTIONS,
+  debitLabel,
+  grantLabel,
+  LEDGER_KINDS,
+  LEDGER_QUERY_KEYS,
+  TYPE_FILTERS,
+  WHO,
+  type LedgerKind,
+  type TypeFilter,
+  type Who,
+} from "../ledger/action-labels";
 
 export interface LedgerFilters {
   type?: TypeFilter;
@@ -82,8 +79,6 @@ const querySchema = z
     if (query.after !== undefined && query.before !== undefined)
       ctx.addIssue({ code: "custom", path: ["before"], message: "One page cursor at a time" });
   });
-
-export const LEDGER_QUERY_KEYS = ["type", "action", "who", "from", "to", "after", "before"] as const;
 
 /**
  * The filters and cursor a page or export URL asks for. Empty values mean "not set" (a cleared field);
@@ -224,7 +219,7 @@ function filterWhere(shopId: string, filters: LedgerFilters, timeZone: string) {
   }
   return {
     shopId,
-    ...(filters.type ? { type: { in: [...TYPE_FILTERS[filters.type]] } } : {}),
+    ...(filters.type ? { type: { in: [...TYPE_FILTERS[filters.type].types] } } : {}),
     ...(filters.action ? { action: filters.action } : {}),
     ...(filters.from || filters.to ? { createdAt } : {}),
     ...(filters.who ? whoWhere(filters.who) : {}),

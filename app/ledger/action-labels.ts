@@ -58,3 +58,29 @@ export function grantLabel(
       return "Credits granted";
   }
 }
+
+// ---- the Activity Ledger's vocabulary: its row kinds and filters (the page's client code reads these) ----
+
+export const LEDGER_KINDS = ["grant", "debit", "expiry", "adjustment"] as const;
+export type LedgerKind = (typeof LEDGER_KINDS)[number];
+
+/** The type filter's choices, their names, and the entry types each shows (adjustments count as grants). */
+export const TYPE_FILTERS = {
+  grants: { label: "Grants", types: ["grant", "adjustment"] },
+  debits: { label: "Debits", types: ["debit"] },
+  expiries: { label: "Expiries", types: ["expiry"] },
+} as const satisfies Record<string, { label: string; types: readonly LedgerKind[] }>;
+export type TypeFilter = keyof typeof TYPE_FILTERS;
+
+/** Who a row names, as the who filter offers it. */
+export const WHO = ["staff", "automation", "shopify", "system"] as const;
+export type Who = (typeof WHO)[number];
+export const WHO_LABELS: Record<Who, string> = {
+  staff: "Staff",
+  automation: "Automation",
+  shopify: "Shopify",
+  system: "System",
+};
+
+/** The Activity Ledger URL's search params: its filters and its page cursor. */
+export const LEDGER_QUERY_KEYS = ["type", "action", "who", "from", "to", "after", "before"] as const;

@@ -26,22 +26,24 @@ import {
   Pagination,
   Text,
   TextField,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
 import { BillingTabs } from "../components/BillingTabs";
-import {
-  ensureShopTimezone,
-  LEDGER_QUERY_KEYS,
-  listLedger,
-  parseLedgerQuery,
-  TYPE_FILTERS,
-  WHO,
-} from "../billing-page/ledger.server";
+import { ensureShopTimezone, listLedger, parseLedgerQuery } from "../billing-page/ledger.server";
 import db from "../db.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireShop } from "../http/require.server";
-import { DEBIT_ACTIONS, debitLabel } from "../ledger/action-labels";
+import {
+  DEBIT_ACTIONS,
+  debitLabel,
+  LEDGER_QUERY_KEYS,
+  TYPE_FILTERS,
+  WHO,
+  WHO_LABELS,
+  type TypeFilter,
+} from "../ledger/action-labels";
 import { readShopTimezone } from "../shopify/admin-api.server";
 import { authenticate } from "../shopify.server";
 
@@ -88,17 +90,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
 
-const TYPE_CHOICES = [
-  { label: "Grants", value: "grants" },
-  { label: "Debits", value: "debits" },
-  { label: "Expiries", value: "expiries" },
-] satisfies { label: string; value: keyof typeof TYPE_FILTERS }[];
-const WHO_LABELS: Record<(typeof WHO)[number], string> = {
-  staff: "Staff",
-  automation: "Automation",
-  shopify: "Shopify",
-  system: "System",
-};
+const TYPE_CHOICES = (Object.keys(TYPE_FILTERS) as TypeFilter[]).map((value) => ({
+  label: TYPE_FILTERS[value].label,
+  value,
+}));
 const WHO_CHOICES = WHO.map((value) => ({ label: WHO_LABELS[value], value }));
 const ACTION_CHOICES = DEBIT_ACTIONS.map((value) => ({ label: debitLabel(value, null), value }));
 type FilterKey = "type" | "action" | "who" | "from" | "to";
@@ -181,7 +176,7 @@ function LedgerFilters() {
   const choice = (key: FilterKey, title: string, choices: { label: string; value: string }[]) => ({
     key,
     label: title,
-    shortcut: true,
+    pinned: true,
     filter: (
       <ChoiceList
         title={title}
@@ -195,6 +190,7 @@ function LedgerFilters() {
   const dates = {
     key: "dates",
     label: "Date range",
+    pinned: true,
     filter: (
       <BlockStack gap="200">
         <TextField
@@ -258,10 +254,45 @@ function LedgerFilters() {
   );
 }
 
+type Row = ReturnType<typeof useLoaderData<typeof loader>>["rows"][number];
+
+/** What happened, linked to its draft or to the admin's charges, with the test-charge badge. */
+function What({ row }: { row: Row }) {
+  return (
+    <InlineStack gap="200" blockAlign="center">
+      {row.link?.kind === "draft" ? (
+        <RemixLink to={`/app/drafts/${row.link.id}`}>{row.what}</RemixLink>
+      ) : row.link?.kind === "charge" ? (
+        <Link url={CHARGES_URL} target="_top">
+          {row.what}
+        </Link>
+      ) : (
+        <Text as="span">{row.what}</Text>
+      )}
+      {row.test && <Badge tone="info">Test</Badge>}
+    </InlineStack>
+  );
+}
+
+function Credits({ row }: { row: Row }) {
+  return (
+    <Text
+      as="span"
+      alignment="end"
+      numeric
+      tone={row.credits > 0 ? "success" : row.credits < 0 ? "critical" : undefined}
+    >
+      {row.creditsText}
+    </Text>
+  );
+}
+
 export default function ActivityLedger() {
   const data = useLoaderData<typeof loader>();
   const loading = useNavigation().state === "loading";
   const { set, page } = useLedgerParams();
+  // The server render has no width: it draws the table, and the browser switches after hydrating.
+  const condensed = useBreakpoints({ defaults: { smDown: false } }).smDown;
   const clearAll = () => set({ type: null, action: null, who: null, from: null, to: null });
 
   const empty = data.filtered ? (
@@ -303,6 +334,8 @@ export default function ActivityLedger() {
                 <IndexTable
                   resourceName={{ singular: "entry", plural: "entries" }}
                   itemCount={data.rows.length}
+                  // Narrow screens get a list, not a table to scroll sideways.
+                  condensed={condensed}
                   selectable={false}
                   loading={loading}
                   emptyState={
@@ -321,39 +354,39 @@ export default function ActivityLedger() {
                 >
                   {data.rows.map((row, index) => (
                     <IndexTable.Row id={String(row.id)} key={row.id} position={index}>
-                      <IndexTable.Cell>
-                        <time dateTime={row.createdAt}>{row.when}</time>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <InlineStack gap="200" blockAlign="center" wrap={false}>
-                          {row.link?.kind === "draft" ? (
-                            <RemixLink to={`/app/drafts/${row.link.id}`}>{row.what}</RemixLink>
-                          ) : row.link?.kind === "charge" ? (
-                            <Link url={CHARGES_URL} target="_top">
-                              {row.what}
-                            </Link>
-                          ) : (
-                            <Text as="span">{row.what}</Text>
-                          )}
-                          {row.test && <Badge tone="info">Test</Badge>}
-                        </InlineStack>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text
-                          as="span"
-                          alignment="end"
-                          numeric
-                          tone={row.credits > 0 ? "success" : row.credits < 0 ? "critical" : undefined}
-                        >
-                          {row.creditsText}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" alignment="end" numeric>
-                          {row.balanceText}
-                        </Text>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>{row.who.name}</IndexTable.Cell>
+                      {condensed ? (
+                        <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                          <BlockStack gap="100">
+                            <What row={row} />
+                            <InlineStack gap="300" wrap>
+                              <Credits row={row} />
+                              <Text as="span" tone="subdued">{`Balance ${row.balanceText}`}</Text>
+                            </InlineStack>
+                            <Text as="span" tone="subdued">
+                              <time dateTime={row.createdAt}>{row.when}</time>
+                              {` · ${row.who.name}`}
+                            </Text>
+                          </BlockStack>
+                        </div>
+                      ) : (
+                        <>
+                          <IndexTable.Cell>
+                            <time dateTime={row.createdAt}>{row.when}</time>
+                          </IndexTable.Cell>
+                          <IndexTable.Cell>
+                            <What row={row} />
+                          </IndexTable.Cell>
+                          <IndexTable.Cell>
+                            <Credits row={row} />
+                          </IndexTable.Cell>
+                          <IndexTable.Cell>
+                            <Text as="span" alignment="end" numeric>
+                              {row.balanceText}
+                            </Text>
+                          </IndexTable.Cell>
+                          <IndexTable.Cell>{row.who.name}</IndexTable.Cell>
+                        </>
+                      )}
                     </IndexTable.Row>
                   ))}
                 </IndexTable>

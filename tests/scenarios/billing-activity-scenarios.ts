@@ -225,6 +225,22 @@ export function billingActivityScenarios(engine: Engine) {
       expect(page.rows.at(-1)!.creditsText).toBe("+10");
       expect(page.rows[0]!.when).toMatch(/\d{4}.*\d{1,2}:\d{2}/);
       expect(page).toMatchObject({ filtered: false, nextCursor: null, previousCursor: null });
+
+      // The who filter agrees with the rows' who, the null-actor grants included (a paid plan's are Shopify's).
+      const who = async (filter: string) => (await open(store, `?who=${filter}`)).rows.map((row) => row.what);
+      expect(await who("shopify")).toEqual([
+        "Monthly allowance — Starter",
+        "Top-up: 100 credits",
+        "Upgrade to Starter",
+      ]);
+      expect(await who("system")).toEqual(["Unused monthly credits expired", "Monthly allowance — Free"]);
+      expect(await who("staff")).toHaveLength(4);
+      expect(await who("automation")).toEqual(["Cover image: Camp kitchen"]);
+
+      // In the admin's language when the embedded request names one.
+      const german = await open(store, "?locale=de");
+      expect(german.rows[0]!.when).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+      expect(german.rows.at(-1)!.creditsText).toBe("+10");
     });
 
     test("a development store's charges are test charges, and their rows say so", async () => {

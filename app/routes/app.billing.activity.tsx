@@ -198,6 +198,8 @@ function LedgerFilters() {
           type="date"
           autoComplete="off"
           value={value("from")}
+          // A range that ends before it starts is a 400 from the loader; the date pickers do not offer one.
+          max={value("to") || undefined}
           onChange={(from) => set({ from })}
         />
         <TextField
@@ -205,6 +207,7 @@ function LedgerFilters() {
           type="date"
           autoComplete="off"
           value={value("to")}
+          min={value("from") || undefined}
           onChange={(to) => set({ to })}
         />
       </BlockStack>

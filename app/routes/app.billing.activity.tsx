@@ -213,22 +213,17 @@ function LedgerFilters() {
       </BlockStack>
     ),
   };
+  const choices = [
+    { key: "type", title: "Type", options: TYPE_CHOICES },
+    { key: "action", title: "Action", options: ACTION_CHOICES },
+    { key: "who", title: "Who", options: WHO_CHOICES },
+  ] as const;
   const applied = [
-    ...(value("type")
-      ? [{ key: "type", label: `Type: ${label(TYPE_CHOICES, "type")}`, onRemove: () => set({ type: null }) }]
-      : []),
-    ...(value("action")
-      ? [
-          {
-            key: "action",
-            label: `Action: ${label(ACTION_CHOICES, "action")}`,
-            onRemove: () => set({ action: null }),
-          },
-        ]
-      : []),
-    ...(value("who")
-      ? [{ key: "who", label: `Who: ${label(WHO_CHOICES, "who")}`, onRemove: () => set({ who: null }) }]
-      : []),
+    ...choices.flatMap(({ key, title, options }) =>
+      value(key)
+        ? [{ key, label: `${title}: ${label([...options], key)}`, onRemove: () => set({ [key]: null }) }]
+        : [],
+    ),
     ...(value("from") || value("to")
       ? [
           {
@@ -245,12 +240,7 @@ function LedgerFilters() {
       queryValue=""
       onQueryChange={() => {}}
       onQueryClear={() => {}}
-      filters={[
-        choice("type", "Type", TYPE_CHOICES),
-        choice("action", "Action", ACTION_CHOICES),
-        choice("who", "Who", WHO_CHOICES),
-        dates,
-      ]}
+      filters={[...choices.map(({ key, title, options }) => choice(key, title, [...options])), dates]}
       appliedFilters={applied}
       onClearAll={() => set({ type: null, action: null, who: null, from: null, to: null })}
     />

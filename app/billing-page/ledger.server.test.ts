@@ -9,7 +9,8 @@ import { createShop } from "../../tests/ledger-fixtures";
 import type { Db } from "../db/connect.server";
 import { SharedPostgresAdapter } from "../db/postgres-driver.server";
 import { SharedSqliteAdapter } from "../db/sqlite-driver.server";
-import { ensureShopTimezone, listLedger, startOfDayIn } from "./ledger.server";
+import { listLedger, startOfDayIn } from "./ledger.server";
+import { ensureShopTimezone } from "../shops/timezone.server";
 
 /** A client on the test database that records every SQL statement Prisma sends. */
 function loggingClient(t: TestDb) {

@@ -1,14 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  Link,
-  useActionData,
-  useLoaderData,
-  useLocation,
-  useNavigation,
-  useRouteError,
-  useSubmit,
-} from "@remix-run/react";
+import { Link, useActionData, useLoaderData, useLocation, useNavigation, useSubmit } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -29,6 +20,7 @@ import {
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
+import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
 import { billingOverview } from "../billing-page/overview.server";
 import { noticeFrom } from "../billing-page/notices";
@@ -48,6 +40,8 @@ import db from "../db.server";
 import { env } from "../env.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireFormData, requireShop } from "../http/require.server";
+import { readShopTimezone } from "../shopify/admin-api.server";
+import { ensureShopTimezone } from "../shops/timezone.server";
 import { authenticate } from "../shopify.server";
 
 /** The embedded request's `locale` (Shopify admin's language), if it names one Intl knows; else English. */
@@ -84,6 +78,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const shop = await recordInstall(db, session.shop);
     // Catches up on lost webhooks and skipped return visits (throttled; a Shopify failure only logs).
     await reconcileBillingIfDue(db, shop, async () => admin.graphql);
+    await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
     const overview = await billingOverview(db, shop.id);
     const search = new URL(request.url).searchParams;
     const locale = pageLocale(search.get("locale"));
@@ -698,22 +693,11 @@ export default function BillingPage() {
   );
 }
 
-// A failed load keeps the tabs and says what happened; Shopify's auth answers go to its boundary.
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const message =
-    isRouteErrorResponse(error) && typeof (error.data as { error?: unknown } | null)?.error === "string"
-      ? (error.data as { error: string }).error
-      : null;
-  if (isRouteErrorResponse(error) && !message) return boundary.error(error);
   return (
-    <Page title="Billing">
-      <BlockStack gap="400">
-        <BillingTabs />
-        <Banner tone="critical" title="Billing could not be loaded">
-          {message ?? "Something went wrong on our side. Reload the page to try again."}
-        </Banner>
-      </BlockStack>
-    </Page>
+    <BillingErrorBoundary
+      title="Billing could not be loaded"
+      back={{ to: "/app/billing", label: "Reload Billing" }}
+    />
   );
 }

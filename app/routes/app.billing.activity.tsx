@@ -1,17 +1,9 @@
 // The Billing page's Activity Ledger: every credit movement of the shop, named by its source, in the shop's
 // time zone, filtered and paged by cursor in the URL, and exported as CSV.
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import {
-  isRouteErrorResponse,
-  Link as RemixLink,
-  useLoaderData,
-  useNavigation,
-  useRouteError,
-  useSearchParams,
-} from "@remix-run/react";
+import { Link as RemixLink, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
-  Banner,
   BlockStack,
   Button,
   Card,
@@ -30,8 +22,10 @@ import {
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
+import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
-import { ensureShopTimezone, listLedger, parseLedgerQuery } from "../billing-page/ledger.server";
+import { listLedger, parseLedgerQuery } from "../billing-page/ledger.server";
+import { ensureShopTimezone } from "../shops/timezone.server";
 import db from "../db.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireShop } from "../http/require.server";
@@ -405,27 +399,11 @@ export default function ActivityLedger() {
   );
 }
 
-/** Filters the ledger cannot read (a hand-edited URL) or a failed read: what went wrong, and a way back. */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const body = isRouteErrorResponse(error)
-    ? (error.data as { error?: string; fieldErrors?: Record<string, string> } | null)
-    : null;
-  if (isRouteErrorResponse(error) && error.status >= 400 && error.status < 500 && body?.error)
-    return (
-      <Page title="Billing">
-        <BlockStack gap="400">
-          <BillingTabs />
-          <Banner tone="critical" title={body.error}>
-            <BlockStack gap="200">
-              {Object.entries(body.fieldErrors ?? {}).map(([field, message]) => (
-                <Text as="p" key={field}>{`${field}: ${message}`}</Text>
-              ))}
-              <RemixLink to="/app/billing/activity">Show the whole ledger</RemixLink>
-            </BlockStack>
-          </Banner>
-        </BlockStack>
-      </Page>
-    );
-  return boundary.error(error);
+  return (
+    <BillingErrorBoundary
+      title="The ledger could not be loaded"
+      back={{ to: "/app/billing/activity", label: "Show the whole ledger" }}
+    />
+  );
 }

@@ -2,7 +2,8 @@
 // whole ledger is never in memory. Fetched by the page with App Bridge's fetch (the session token), as a
 // plain link cannot carry it.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { ensureShopTimezone, ledgerCsv, parseLedgerQuery } from "../billing-page/ledger.server";
+import { ledgerCsv, parseLedgerQuery } from "../billing-page/ledger.server";
+import { ensureShopTimezone } from "../shops/timezone.server";
 import db from "../db.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireShop } from "../http/require.server";

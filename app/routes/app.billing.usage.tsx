@@ -2,14 +2,7 @@
 // campaign needs. A pure read: the planner's form is a GET, so its answer is this loader's, in the URL.
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { data } from "@remix-run/node";
-import {
-  Form,
-  isRouteErrorResponse,
-  useLoaderData,
-  useLocation,
-  useNavigation,
-  useRouteError,
-} from "@remix-run/react";
+import { Form, useLoaderData, useLocation, useNavigation } from "@remix-run/react";
 import {
   Banner,
   BlockStack,
@@ -28,11 +21,12 @@ import {
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
-import { ensureShopTimezone } from "../billing-page/ledger.server";
+import { ensureShopTimezone } from "../shops/timezone.server";
 import { amountFormat, dayIn, forecastWorkload, type AmountFormat } from "../billing-page/forecast";
 import { CAMPAIGN_FIELDS, campaignSchema, planCampaign } from "../billing-page/planner";
 import { cycleUsage, type CycleUsage } from "../billing-page/usage.server";
 import { CYCLE_DAYS, PLANS, TOP_UP_PACKS } from "../billing/plans";
+import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
 import { EMPTY_STATE_IMAGE } from "../components/empty-state";
 import { DailyChart, UsageChart } from "../components/UsageChart";
@@ -92,7 +86,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return withHttpErrors(async () => {
     const url = new URL(request.url);
     const shop = await requireShop(db, session.shop);
-    await ensureShopTimezone(db, shop.id, () => readShopTimezone(admin.graphql));
+    await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
     const now = new Date();
     const usage = await cycleUsage(db, shop.id, now);
     const format = amountFormat(url.searchParams.get("locale"), usage.timeZone);
@@ -326,22 +320,11 @@ export default function UsagePage() {
   );
 }
 
-// A failed read (the database busy, the store unknown) keeps the tabs and says what happened.
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const message =
-    isRouteErrorResponse(error) && typeof (error.data as { error?: unknown } | null)?.error === "string"
-      ? (error.data as { error: string }).error
-      : null;
-  if (!message && isRouteErrorResponse(error)) return boundary.error(error);
   return (
-    <Page title="Billing">
-      <BlockStack gap="400">
-        <BillingTabs />
-        <Banner tone="critical" title="Usage could not be loaded">
-          <p>{message ?? "Something went wrong. Reload the page to try again."}</p>
-        </Banner>
-      </BlockStack>
-    </Page>
+    <BillingErrorBoundary
+      title="Usage could not be loaded"
+      back={{ to: "/app/billing/usage", label: "Reload usage" }}
+    />
   );
 }

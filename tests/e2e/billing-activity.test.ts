@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { embeddedSession } from "../e2e/embedded-session";
+import { embeddedSession } from "./embedded-session";
 
 const session = embeddedSession();
 const { app, pageErrors } = session;

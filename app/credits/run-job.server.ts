@@ -61,9 +61,9 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
     if (job.credits > 0) await capture(db, ref, now());
     await finish(db, job, { status: "succeeded", result: JSON.stringify(result), finishedAt: now() });
     if (job.credits > 0 && options.onSpent)
-      await options.onSpent(job.shopId).catch((error: unknown) =>
-        console.error(`job ${job.id}: after-spend work failed`, error),
-      );
+      await options
+        .onSpent(job.shopId)
+        .catch((error: unknown) => console.error(`job ${job.id}: after-spend work failed`, error));
   } catch (error) {
     if (job.credits > 0)
       await releaseReservation(db, ref, now()).catch((releaseError: unknown) => {

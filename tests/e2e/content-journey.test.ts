@@ -186,6 +186,23 @@ describe("content journey in a browser (npm run dev, offline writer, dev store)"
     await expect(session.accessibilityViolations()).resolves.toEqual([]);
   }, 90_000);
 
+  it("shows the low-balance banner on every page once the balance is below 50% of the allowance", async () => {
+    await session.page.goto(`${session.dev.adminUrl}/app/drafts`);
+    await heading("Drafts").waitFor({ timeout: 30_000 });
+    const banner = app().getByText("4 credits left: below 50% of your 10-credit monthly allowance.");
+    await banner.waitFor({ timeout: 10_000 });
+    await app().getByRole("button", { name: "Dismiss notification" }).click();
+    await banner.waitFor({ state: "detached", timeout: 10_000 });
+    // Dismissed for this threshold and cycle: not back on the next page.
+    await session.page.goto(`${session.dev.adminUrl}/app`);
+    await heading("AI blog content").waitFor({ timeout: 30_000 });
+    await expect(
+      app()
+        .getByText(/below 50% of your/)
+        .count(),
+    ).resolves.toBe(0);
+  }, 90_000);
+
   it("raised no errors in the page", () => {
     expect(pageErrors).toEqual([]);
   });

@@ -145,12 +145,12 @@ describe("content studio pages on SQLite", () => {
     expect(rendered).toContain("Regenerate · 2 credits (6 left)");
     expect(rendered).toContain("SEO checklist");
 
-    const billing = await h.loaderData<{
-      entries: { label: string; draftId: string | null; type: string }[];
-    }>(shop, "/app/billing", "routes/app.billing._index");
-    expect(billing.entries.find((entry) => entry.type === "debit")).toMatchObject({
-      label: `Draft generated: ${draft.title}`,
-      draftId,
+    const ledger = await h.loaderData<{
+      rows: { what: string; kind: string; link: { kind: string; id: string } | null }[];
+    }>(shop, "/app/billing/activity", "routes/app.billing.activity");
+    expect(ledger.rows.find((row) => row.kind === "debit")).toMatchObject({
+      what: `Draft generated: ${draft.title}`,
+      link: { kind: "draft", id: draftId },
     });
   });
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import type { FrameLocator, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { launchChromium, type Browser } from "./chromium";
 import { startDevServer, type DevServer } from "./dev-server";
 
@@ -43,6 +43,15 @@ export function embeddedSession(): EmbeddedSession {
     page = await browser.context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
   }, 120_000);
+
+  // A failed step prints what the app and the emulator said meanwhile (redacted by npm run dev), once: the
+  // browser alone cannot tell a slow compile from a crashed server or a reload.
+  let told = false;
+  afterEach(({ task }) => {
+    if (told || task.result?.state !== "fail" || !dev) return;
+    told = true;
+    console.error(`npm run dev's last output:\n${dev.output().split("\n").slice(-80).join("\n")}`);
+  });
 
   afterAll(async () => {
     await browser?.close();

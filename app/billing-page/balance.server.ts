@@ -1,5 +1,6 @@
 // The Billing page's balance card: what the shop can spend now, split by where it comes from, and the credit
 // lots it will be drawn from, in the order the ledger draws them (app/ledger/draw-grants.ts).
+import { grantLabel } from "../ledger/action-labels";
 import type { Db } from "../db/connect.server";
 import { getBalance } from "../ledger/balance.server";
 import { FREE_PLAN, planByKey } from "../billing/plans";
@@ -20,16 +21,12 @@ export interface CreditLot {
 /** What a grant is called on screen, from its kind and the plan its ledger entry names (`plan:<key>`). */
 export function lotLabel(kind: string, amount: number, reference: string | null): string {
   const plan = reference?.startsWith("plan:") ? planByKey(reference.slice("plan:".length)) : undefined;
-  switch (kind) {
-    case "monthly":
-      return `Monthly allowance — ${(plan ?? FREE_PLAN).name}`;
-    case "upgrade":
-      return plan ? `Upgrade to ${plan.name}` : "Upgrade";
-    case "top_up":
-      return `Top-up: ${amount} credits`;
-    default:
-      return "Adjustment";
-  }
+  // The Activity Ledger's names for grants (one home for them): a lot is the grant it came from.
+  return grantLabel(kind === "adjustment" ? "adjustment" : "grant", {
+    kind,
+    planName: (plan ?? (kind === "monthly" ? FREE_PLAN : undefined))?.name ?? null,
+    credits: amount,
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // "Does the workload fit the plan?": from this cycle's burn rate, when the credits run out against the
 // reset, and the cheapest fix, with the arithmetic as sentences a merchant can check. Pure and
 // deterministic: the same input gives the same answer, in the locale and time zone it is given.
+import { pageLocale, usableTimezone } from "../shops/locale";
 import { CYCLE_DAYS, type Plan, type TopUpPack } from "../billing/plans";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,8 +30,8 @@ export interface AmountFormat {
 
 /** A locale the runtime knows, else "en"; a time zone it knows, else UTC. */
 export function amountFormat(locale: string | null | undefined, timeZone: string | null | undefined) {
-  const safeLocale = knownLocale(locale) ?? "en";
-  const safeZone = knownTimeZone(timeZone) ?? "UTC";
+  const safeLocale = pageLocale(locale);
+  const safeZone = usableTimezone(timeZone);
   const credits = new Intl.NumberFormat(safeLocale, { maximumFractionDigits: 1 });
   const usd = new Intl.NumberFormat(safeLocale, { style: "currency", currency: "USD" });
   const date = new Intl.DateTimeFormat(safeLocale, { month: "short", day: "numeric", timeZone: safeZone });
@@ -43,24 +44,6 @@ export function amountFormat(locale: string | null | undefined, timeZone: string
     date: (value: Date) => date.format(value),
     day: (value: string) => day.format(new Date(`${value}T00:00:00Z`)),
   } satisfies AmountFormat;
-}
-
-function knownLocale(locale: string | null | undefined) {
-  if (!locale) return undefined;
-  try {
-    return Intl.NumberFormat.supportedLocalesOf(locale)[0];
-  } catch {
-    return undefined; // not a BCP 47 tag
-  }
-}
-
-function knownTimeZone(timeZone: string | null | undefined) {
-  if (!timeZone) return undefined;
-  try {
-    return new Intl.DateTimeFormat("en", { timeZone }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The calendar day `at` falls on in `timeZone`, as YYYY-MM-DD (sorts as it reads). */

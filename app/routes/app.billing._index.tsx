@@ -42,16 +42,10 @@ import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireFormData, requireShop } from "../http/require.server";
 import { readShopTimezone } from "../shopify/admin-api.server";
 import { ensureShopTimezone } from "../shops/timezone.server";
+import { pageLocale } from "../shops/locale";
 import { authenticate } from "../shopify.server";
 
 /** The embedded request's `locale` (Shopify admin's language), if it names one Intl knows; else English. */
-function pageLocale(param: string | null) {
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf(param ? [param] : [])[0] ?? "en";
-  } catch {
-    return "en"; // not a language tag at all
-  }
-}
 
 /** Amounts in the shop's locale; money in USD, as Shopify bills apps; days in the shop's time zone. */
 function formats(locale: string, timeZone: string) {

@@ -39,17 +39,10 @@ import {
   type TypeFilter,
 } from "../ledger/action-labels";
 import { readShopTimezone } from "../shopify/admin-api.server";
+import { pageLocale } from "../shops/locale";
 import { authenticate } from "../shopify.server";
 
 /** The embedded request's `locale` (the admin's language), if Intl knows it; else English. */
-function localeOf(url: URL): string {
-  const asked = url.searchParams.get("locale");
-  try {
-    return (asked && Intl.DateTimeFormat.supportedLocalesOf(asked)[0]) || "en";
-  } catch {
-    return "en";
-  }
-}
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
@@ -61,7 +54,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const shop = await requireShop(db, session.shop);
     const timeZone = await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
     const page = await listLedger(db, shop.id, { filters: query.filters, cursor: query.cursor, timeZone });
-    const locale = localeOf(url);
+    const locale = pageLocale(url.searchParams.get("locale"));
     // Formatted here, once, so the server render and the browser show the same text.
     const when = new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" });
     const count = new Intl.NumberFormat(locale);

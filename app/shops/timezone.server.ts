@@ -1,17 +1,7 @@
 // The shop's time zone: ledger times, daily usage and date filters are in it. Read from Shopify once
 // (shop.ianaTimezone) and kept in Shop.timezone.
+import { usableTimezone } from "./locale";
 import type { Db } from "../db/connect.server";
-
-/** The zone to show a shop's times in: its IANA zone if Intl knows it, else UTC. */
-export function usableTimezone(zone: string | null | undefined): string {
-  if (!zone) return "UTC";
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
-}
 
 /**
  * The shop's time zone, read from Shopify once and kept in Shop.timezone. Read only while unknown: a zone

@@ -20,13 +20,7 @@ describe("the Activity Ledger in a browser (npm run dev, dev store)", () => {
       .getByRole("link", { name: "Billing" })
       .click();
     await app().getByRole("tab", { name: "Activity Ledger" }).click();
-    try {
-      await app().getByRole("heading", { name: "Activity Ledger" }).waitFor({ timeout: 30_000 });
-    } catch (e) {
-      console.log("DEBUG", await app().locator("body").innerText(), pageErrors, dev.output().slice(-3000));
-      await session.screenshot("debug");
-      throw e;
-    }
+    await app().getByRole("heading", { name: "Activity Ledger" }).waitFor({ timeout: 30_000 });
     const rows = () => app().locator(".Polaris-IndexTable__TableRow");
     await expect
       .poll(() => rows().allInnerTexts())

@@ -4,7 +4,6 @@
 // sends the owner to the admin's Apps page) that changes nothing; at 1280 and 390 px, with axe-core's
 // check. dev-store is a development store, so every charge is a test charge.
 
-import AxeBuilder from "@axe-core/playwright";
 import { describe, expect, it } from "vitest";
 import { embeddedSession } from "./embedded-session";
 
@@ -54,19 +53,6 @@ async function confirmPlanChange(button: string, says: RegExp, confirm: string) 
   );
   await dialog().getByRole("button", { name: confirm }).click();
   return answered;
-}
-
-/** axe-core's serious and critical violations (WCAG 2.1 A/AA) in the app's frame, one line each. */
-async function accessibilityViolations() {
-  const results = await new AxeBuilder({ page: session.page })
-    .include("#app-frame")
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
-  return results.violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .flatMap((violation) =>
-      violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(" ")}`),
-    );
 }
 
 /** The app's document fits the frame's width: nothing cut off, no sideways scrolling. */
@@ -186,12 +172,12 @@ describe("billing journey in a browser (npm run dev, dev store)", () => {
   it("fits 1280 and 390 px wide, with no serious or critical accessibility violations", async () => {
     const { page } = session;
     expect(await fitsWidth()).toBe(true);
-    await expect(accessibilityViolations()).resolves.toEqual([]);
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
     await page.setViewportSize({ width: 390, height: 844 });
     await app().getByRole("heading", { level: 1, name: "Billing" }).waitFor();
     await expect.poll(fitsWidth).toBe(true);
     await session.screenshot("6-billing-390");
-    await expect(accessibilityViolations()).resolves.toEqual([]);
+    await expect(session.accessibilityViolations()).resolves.toEqual([]);
     await page.setViewportSize({ width: 1280, height: 900 });
   }, 60_000);
 

@@ -37,6 +37,7 @@ export async function saveAlertSettings(db: Db, shopId: string, settings: AlertS
 }
 
 export interface LowBalanceState {
+  domain: string;
   available: number;
   allowance: number;
   planName: string;
@@ -47,14 +48,20 @@ export interface LowBalanceState {
   settings: AlertSettingsValue;
 }
 
-export async function lowBalanceState(db: Db, shopId: string, now = new Date()): Promise<LowBalanceState> {
-  const [shop, balance, settingsRow] = await Promise.all([
-    db.shop.findUniqueOrThrow({
-      where: { id: shopId },
-      select: { planKey: true, cycleStart: true, cycleEnd: true },
-    }),
-    getBalance(db, shopId, now),
-    db.alertSettings.findUnique({ where: { shopId } }),
+// What of the shop row the alerts read: its plan and cycle, and its domain for the message.
+const ALERT_SHOP = { id: true, domain: true, planKey: true, cycleStart: true, cycleEnd: true } as const;
+type AlertShop = {
+  id: string;
+  domain: string;
+  planKey: string;
+  cycleStart: Date | null;
+  cycleEnd: Date | null;
+};
+
+async function stateOf(db: Db, shop: AlertShop, now: Date): Promise<LowBalanceState> {
+  const [balance, settingsRow] = await Promise.all([
+    getBalance(db, shop.id, now),
+    db.alertSettings.findUnique({ where: { shopId: shop.id } }),
   ]);
   const plan = planByKey(shop.planKey) ?? FREE_PLAN;
   const settings = settingsFromRow(settingsRow);
@@ -62,6 +69,7 @@ export async function lowBalanceState(db: Db, shopId: string, now = new Date()):
     .filter((threshold) => belowThreshold(balance.available, plan.monthlyCredits, threshold))
     .sort((a, b) => b - a);
   return {
+    domain: shop.domain,
     available: balance.available,
     allowance: plan.monthlyCredits,
     planName: plan.name,
@@ -72,21 +80,29 @@ export async function lowBalanceState(db: Db, shopId: string, now = new Date()):
   };
 }
 
+export async function lowBalanceState(db: Db, shopId: string, now = new Date()): Promise<LowBalanceState> {
+  return stateOf(db, await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: ALERT_SHOP }), now);
+}
+
 /** The banner for a shop by its domain: none before the shop has a row (its first request is making it). */
 export async function lowBalanceBannerFor(db: Db, domain: string, now = new Date()) {
-  const shop = await db.shop.findUnique({ where: { domain }, select: { id: true } });
-  return shop ? lowBalanceBanner(db, shop.id, now) : null;
+  const shop = await db.shop.findUnique({ where: { domain }, select: ALERT_SHOP });
+  return shop ? bannerOf(db, shop, now) : null;
 }
 
 /** The banner for the most severe crossed threshold of this cycle, unless the merchant dismissed it. */
 export async function lowBalanceBanner(db: Db, shopId: string, now = new Date()) {
-  const state = await lowBalanceState(db, shopId, now);
+  return bannerOf(db, await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: ALERT_SHOP }), now);
+}
+
+async function bannerOf(db: Db, shop: AlertShop, now: Date) {
+  const state = await stateOf(db, shop, now);
   const threshold = state.crossed.at(-1);
   if (threshold === undefined || !state.cycleStart) return null;
   const dismissed = await db.lowBalanceAlert.findUnique({
     where: {
       shopId_cycleStart_threshold_channel: {
-        shopId,
+        shopId: shop.id,
         cycleStart: state.cycleStart,
         threshold,
         channel: "dismissed",
@@ -147,7 +163,6 @@ export async function dispatchLowBalanceAlerts(
 ): Promise<{ channel: AlertChannel; threshold: number; ok: boolean }[]> {
   const state = await lowBalanceState(db, shopId, now);
   if (state.crossed.length === 0 || !state.cycleStart) return [];
-  const shop = await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: { domain: true } });
   const destinations: [AlertChannel, string | null][] = [
     ["email", state.settings.email],
     ["webhook", state.settings.webhookUrl],
@@ -162,7 +177,7 @@ export async function dispatchLowBalanceAlerts(
     const threshold = claimed.at(-1);
     if (threshold === undefined) continue;
     const message: LowBalanceAlertMessage = {
-      shopDomain: shop.domain,
+      shopDomain: state.domain,
       threshold,
       available: state.available,
       allowance: state.allowance,

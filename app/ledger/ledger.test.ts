@@ -100,6 +100,43 @@ describe.each(ENGINES)("credit ledger on %s", (engine) => {
     expect(await rowCounts(t.db, shop.id)).toEqual(before);
   });
 
+  test("a hold that must keep credits back (an automation's polishing reserve) fails below it, even when racing", async () => {
+    const shop = await createShop(t.db);
+    await grant(t.db, shop.id, 7);
+    const before = await rowCounts(t.db, shop.id);
+    const hold = (key: string) =>
+      reserveCredits(t.db, {
+        shopId: shop.id,
+        idempotencyKey: key,
+        actions: ["automation.run"],
+        actor: "automation:a1",
+        keep: 4,
+      });
+    await expect(
+      reserveCredits(t.db, {
+        shopId: shop.id,
+        idempotencyKey: "big",
+        actions: ["draft.generate", "cover.generate"],
+        actor: "automation:a1",
+        keep: 5,
+      }),
+    ).rejects.toMatchObject({ name: "InsufficientCredits", required: 8, available: 7 });
+    expect(await rowCounts(t.db, shop.id)).toEqual(before);
+    // 7 available, 2 each, 4 kept back: one of three racers gets through.
+    const results = await Promise.allSettled([hold("a"), hold("b"), hold("c")]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    expect(await getBalance(t.db, shop.id)).toEqual({ posted: 7, held: 2, available: 5 });
+    await expect(
+      reserveCredits(t.db, {
+        shopId: shop.id,
+        idempotencyKey: "x",
+        actions: ["draft.generate"],
+        actor: "a",
+        keep: -1,
+      }),
+    ).rejects.toMatchObject({ name: "InvalidInput" });
+  });
+
   test("retrying a reserve, capture or grant with the same key returns the original and writes nothing", async () => {
     const shop = await createShop(t.db);
     const first = await grantCredits(t.db, {

@@ -24,6 +24,11 @@ export interface ReserveInput {
   /** What the credits are for: a draft id, an automation run id. */
   reference?: string | null;
   timeoutMs?: number;
+  /**
+   * Credits that must still be available after the hold: an automation keeps the shop's polishing reserve
+   * back. The guarded UPDATE enforces it, so two runs racing for the last credits cannot both pass.
+   */
+  keep?: number;
 }
 
 // Written only for a shop that has a balance row; a retried key writes nothing.
@@ -34,6 +39,8 @@ const INSERT_RESERVATION = `INSERT INTO "Reservation" ("id", "shopId", "idempote
 // Holds the credits if the balance row covers them; no row back otherwise.
 const HOLD = `UPDATE "ShopBalance" SET "held" = "held" + ?, "version" = "version" + 1
   WHERE "shopId" = ? AND "posted" - "held" >= ? RETURNING "shopId"`;
+
+const AVAILABLE = `SELECT "posted" - "held" AS "available" FROM "ShopBalance" WHERE "shopId" = ?`;
 
 function requireActions(actions: unknown): Action[] {
   if (!Array.isArray(actions) || actions.length === 0)
@@ -61,6 +68,9 @@ export async function reserveCredits(db: Db, input: ReserveInput, now = new Date
       "timeoutMs",
       `must be a whole number of milliseconds from 1 to ${MAX_RESERVATION_TIMEOUT_MS}`,
     );
+  const keep = input.keep ?? 0;
+  if (!Number.isInteger(keep) || keep < 0 || keep > 1_000_000_000)
+    throw new InvalidInput("keep", "must be a whole number of credits, 0 or more");
   const credits = priceOf(actions);
   if (credits === 0) throw new InvalidInput("actions", `${actions.join(" + ")} costs nothing to reserve`);
   const action = actions.join("+");
@@ -108,10 +118,14 @@ export async function reserveCredits(db: Db, input: ReserveInput, now = new Date
 
     // The hold is also the shop's lock. When the balance looks short, take the lock and ask again, so the
     // answer (and the `available` reported) is read under the lock.
-    let held = (yield* query(HOLD, credits, shopId, credits)).length === 1;
+    let held = (yield* query(HOLD, credits, shopId, credits + keep)).length === 1;
     if (!held) {
       yield* lockShop(shopId);
-      held = (yield* query(HOLD, credits, shopId, credits)).length === 1;
+      held = (yield* query(HOLD, credits, shopId, credits + keep)).length === 1;
+    }
+    if (!held && keep > 0) {
+      const [row] = yield* query(AVAILABLE, shopId);
+      throw new InsufficientCredits(credits + keep, Number(row?.available ?? 0));
     }
     // Lapsed-but-unswept grants still count in the balance row but cannot be spent: the draw decides.
     const drawn = yield* drawGrants(reservation.id, shopId, credits, now);

@@ -1,0 +1,111 @@
+-- CreateTable
+CREATE TABLE "TopUpPurchase" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "packKey" TEXT NOT NULL,
+    "credits" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "test" BOOLEAN NOT NULL DEFAULT false,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "TopUpPurchase_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "Automation" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "schedule" TEXT NOT NULL,
+    "topicSource" TEXT NOT NULL,
+    "briefId" TEXT,
+    "brief" TEXT NOT NULL,
+    "blogId" TEXT NOT NULL,
+    "publishMode" TEXT NOT NULL,
+    "publishTime" TEXT,
+    "maxRunsPerDay" INTEGER NOT NULL,
+    "monthlyBudget" INTEGER NOT NULL,
+    "nextSlotAt" TIMESTAMP(3),
+    "busyUntil" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Automation_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AutomationTopic" (
+    "id" TEXT NOT NULL,
+    "automationId" TEXT NOT NULL,
+    "position" INTEGER NOT NULL,
+    "topic" TEXT NOT NULL,
+    "runId" TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AutomationTopic_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AutomationRun" (
+    "id" TEXT NOT NULL,
+    "automationId" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "slot" TIMESTAMP(3) NOT NULL,
+    "status" TEXT NOT NULL,
+    "reason" TEXT,
+    "topic" TEXT,
+    "jobId" TEXT,
+    "draftId" TEXT,
+    "articleId" TEXT,
+    "credits" INTEGER NOT NULL DEFAULT 0,
+    "startedAt" TIMESTAMP(3),
+    "finishedAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "AutomationRun_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "TopUpPurchase_shopId_status_idx" ON "TopUpPurchase"("shopId", "status");
+
+-- CreateIndex
+CREATE INDEX "Automation_status_nextSlotAt_idx" ON "Automation"("status", "nextSlotAt");
+
+-- CreateIndex
+CREATE INDEX "Automation_shopId_createdAt_idx" ON "Automation"("shopId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AutomationTopic_runId_key" ON "AutomationTopic"("runId");
+
+-- CreateIndex
+CREATE INDEX "AutomationTopic_automationId_position_idx" ON "AutomationTopic"("automationId", "position");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AutomationRun_jobId_key" ON "AutomationRun"("jobId");
+
+-- CreateIndex
+CREATE INDEX "AutomationRun_status_createdAt_idx" ON "AutomationRun"("status", "createdAt");
+
+-- CreateIndex
+CREATE INDEX "AutomationRun_shopId_createdAt_idx" ON "AutomationRun"("shopId", "createdAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AutomationRun_automationId_slot_key" ON "AutomationRun"("automationId", "slot");
+
+-- AddForeignKey
+ALTER TABLE "TopUpPurchase" ADD CONSTRAINT "TopUpPurchase_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "Automation" ADD CONSTRAINT "Automation_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AutomationTopic" ADD CONSTRAINT "AutomationTopic_automationId_fkey" FOREIGN KEY ("automationId") REFERENCES "Automation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AutomationRun" ADD CONSTRAINT "AutomationRun_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AutomationRun" ADD CONSTRAINT "AutomationRun_automationId_fkey" FOREIGN KEY ("automationId") REFERENCES "Automation"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+

@@ -19,10 +19,13 @@ export function BriefFieldsForm({
   values,
   onChange,
   errors = {},
+  withTopic = true,
 }: {
   values: BriefFieldValues;
   onChange: (field: keyof BriefFieldValues, value: string) => void;
   errors?: Record<string, string>;
+  /** false: an automation's brief defaults, whose topic each run brings. */
+  withTopic?: boolean;
 }) {
   // A stored language outside the offered list stays choosable.
   const languages = LANGUAGES.some((l) => l.value === values.language)
@@ -36,13 +39,15 @@ export function BriefFieldsForm({
   });
   return (
     <FormLayout>
-      <TextField
-        label="Topic"
-        {...field("topic")}
-        autoComplete="off"
-        maxLength={BRIEF_LIMITS.topic.max}
-        helpText="What the article is about, in a few words."
-      />
+      {withTopic && (
+        <TextField
+          label="Topic"
+          {...field("topic")}
+          autoComplete="off"
+          maxLength={BRIEF_LIMITS.topic.max}
+          helpText="What the article is about, in a few words."
+        />
+      )}
       <TextField
         label="Audience"
         {...field("audience")}

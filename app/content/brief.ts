@@ -138,10 +138,16 @@ function choice(value: unknown, fallback: string): unknown {
  * language take the defaults; an empty brief is an error on the topic.
  */
 export function parseBrief(form: Source): BriefParse {
+  const result = briefSchema.safeParse(briefSource(form));
+  if (result.success) return { ok: true, brief: result.data };
+  return { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+}
+
+function briefSource(form: Source) {
   const keywords = all(form, "keywords").flatMap((value) =>
     typeof value === "string" ? value.split(",") : [value],
   );
-  const result = briefSchema.safeParse({
+  return {
     topic: one(form, "topic") ?? "",
     audience: one(form, "audience") ?? "",
     tone: choice(one(form, "tone"), DEFAULT_BRIEF.tone),
@@ -149,15 +155,29 @@ export function parseBrief(form: Source): BriefParse {
     length: choice(one(form, "length"), DEFAULT_BRIEF.length),
     language: choice(one(form, "language"), DEFAULT_BRIEF.language),
     productIds: all(form, "productIds"),
-  });
-  if (result.success) return { ok: true, brief: result.data };
+  };
+}
+
+function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const fieldErrors: Record<string, string> = {};
-  for (const issue of result.error.issues) {
+  for (const issue of error.issues) {
     const field = String(issue.path[0] ?? "topic");
     // A wrong type (a file, a number) is answered in words, not as zod's "Expected string".
     fieldErrors[field] ??= issue.code === "invalid_type" ? `Enter ${field} as text` : issue.message;
   }
-  return { ok: false, fieldErrors };
+  return fieldErrors;
+}
+
+/** A brief without its topic and products: an automation's defaults (each run brings its own topic). */
+export type BriefDefaultsInput = Omit<BriefInput, "topic" | "productIds">;
+
+/** parseBrief's rules for the fields an automation keeps as its brief defaults. */
+export function parseBriefDefaults(
+  form: Source,
+): { ok: true; defaults: BriefDefaultsInput } | { ok: false; fieldErrors: Record<string, string> } {
+  const result = briefSchema.omit({ topic: true, productIds: true }).safeParse(briefSource(form));
+  if (result.success) return { ok: true, defaults: result.data };
+  return { ok: false, fieldErrors: fieldErrorsOf(result.error) };
 }
 
 /** parseBrief for callers that answer bad input with a 400: throws InvalidContent. */

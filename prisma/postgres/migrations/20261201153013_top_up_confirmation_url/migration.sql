@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "TopUpPurchase" ADD COLUMN     "confirmationUrl" TEXT;
+

@@ -17,7 +17,7 @@ import { shopifyApp } from "@shopify/shopify-app-remix/server";
 import { decode } from "turbo-stream";
 import { createServer as createViteServer, type Plugin, type ViteDevServer } from "vite";
 import type { connectDb as ConnectDb, Engine } from "../app/db/connect.server";
-import type { OfflineAdmin } from "../app/jobs/billing-reconcile.server";
+import type { OfflineAdmin } from "../app/shopify/offline-admin.server";
 import { emulatorFetch, hostParam, startEmulator, type ShopSeed } from "../tools/shopify-emulator";
 import { createTestDb } from "./db";
 

@@ -17,7 +17,13 @@ import { sweep } from "../ledger/sweep.server";
 import { startJobQueue } from "../jobs/queue.server";
 import type { JobRequest } from "./job-request";
 import { readJob } from "./read-jobs.server";
-import { JOB_LEASE_MS, runJob } from "./run-job.server";
+import {
+  ArticleNotSaved,
+  JOB_LEASE_MS,
+  runJob,
+  type SaveArticle,
+  type SaveArticleInput,
+} from "./run-job.server";
 import { JOB_RESERVATION_MS, submitJob } from "./submit-job.server";
 
 const BRIEF: BriefFields = {
@@ -303,6 +309,108 @@ describe.each(ENGINES)("spending credits on %s", (engine) => {
     expect(await t.db.draft.count({ where: { shopId } })).toBe(0);
     expect(await available(shopId)).toBe(10);
     expect(await checkInvariants(t.db, shopId)).toEqual([]);
+  });
+
+  describe("automation.run: a draft saved to the store's blog without anyone at the page", () => {
+    const BLOG = "gid://shopify/Blog/7";
+    const runRequest = (publishAt: string | null = null): JobRequest => ({
+      kind: "automation.run",
+      brief: BRIEF,
+      blogId: BLOG,
+      publishAt,
+      automationId: "a1",
+      runId: "r1",
+    });
+    /** A stand-in for the Shopify side, recording what it was asked to save. */
+    function saver(fail?: string) {
+      const saved: SaveArticleInput[] = [];
+      const saveArticle: SaveArticle = async (input) => {
+        if (fail) throw new ArticleNotSaved(fail);
+        saved.push(input);
+        return { articleId: `gid://shopify/Article/${saved.length}`, adminUrl: "https://admin.example/a" };
+      };
+      return { saved, saveArticle };
+    }
+    const submitRun = (shopId: string, request = runRequest(), keep?: number) =>
+      submitJob(t.db, { shopId, idempotencyKey: key(), actor: "automation:a1", request, keep });
+
+    test("captures 2 credits once Shopify has the article, and names the automation on the debit", async () => {
+      const { shopId } = await shopWithBrief();
+      const { job } = await submitRun(shopId, runRequest("2026-12-24T09:00:00.000Z"));
+      const { saved, saveArticle } = saver();
+      const finished: string[] = [];
+      await runJob(t.db, offlineWriter(), job.id, {
+        saveArticle,
+        onFinished: async (row) => void finished.push(`${row.id}:${row.status}`),
+      });
+      const done = await t.db.job.findUniqueOrThrow({ where: { id: job.id } });
+      expect(done.status).toBe("succeeded");
+      expect(JSON.parse(done.result!)).toEqual({
+        version: 1,
+        articleId: "gid://shopify/Article/1",
+        adminUrl: "https://admin.example/a",
+      });
+      expect(saved).toEqual([
+        { shopId, draftId: job.draftId, blogId: BLOG, publishAt: new Date("2026-12-24T09:00:00.000Z") },
+      ]);
+      expect(finished).toEqual([`${job.id}:succeeded`]);
+      expect((await debits(shopId)).map((e) => [e.action, e.credits, e.actor, e.reference])).toEqual([
+        ["automation.run", -2, "automation:a1", job.draftId],
+      ]);
+      expect(await available(shopId)).toBe(8);
+    });
+
+    test("a Shopify failure, a missing Shopify side or a crash is free, and a crashed run is not run again", async () => {
+      const { shopId } = await shopWithBrief();
+      const refused = (await submitRun(shopId)).job;
+      await runJob(t.db, offlineWriter(), refused.id, { saveArticle: saver("Shopify said no").saveArticle });
+      expect(await readJob(t.db, shopId, refused.id)).toMatchObject({
+        status: "failed",
+        error: "Shopify said no",
+      });
+
+      const nowhere = (await submitRun(shopId)).job;
+      await runJob(t.db, offlineWriter(), nowhere.id);
+      expect((await readJob(t.db, shopId, nowhere.id)).status).toBe("failed");
+
+      const crashed = (await submitRun(shopId)).job;
+      await t.db.job.update({
+        where: { id: crashed.id },
+        data: { status: "running", attempts: 1, leaseUntil: new Date(Date.now() - 1) },
+      });
+      const { saved, saveArticle } = saver();
+      await runJob(t.db, offlineWriter(), crashed.id, { saveArticle });
+      expect(await readJob(t.db, shopId, crashed.id)).toMatchObject({
+        status: "failed",
+        error: expect.stringContaining("The app stopped during this run"),
+      });
+      expect(saved).toEqual([]);
+      expect(await debits(shopId)).toEqual([]);
+      expect(await available(shopId)).toBe(10);
+      expect(await t.db.reservation.count({ where: { shopId, status: "pending" } })).toBe(0);
+      expect(await checkInvariants(t.db, shopId)).toEqual([]);
+    });
+
+    test("the polishing reserve is kept back at submit, and bad requests write nothing", async () => {
+      const { shopId } = await shopWithBrief();
+      await expect(submitRun(shopId, runRequest(), 9)).rejects.toMatchObject({
+        name: "InsufficientCredits",
+        required: 11,
+        available: 10,
+      });
+      expect(await t.db.job.count({ where: { shopId } })).toBe(0);
+      await expect(submitRun(shopId, { ...runRequest(), blogId: "gid://shopify/Product/1" })).rejects.toThrow(
+        InvalidContent,
+      );
+      await expect(submitRun(shopId, { ...runRequest(), brief: { ...BRIEF, topic: " " } })).rejects.toThrow(
+        InvalidContent,
+      );
+      await expect(submitRun(shopId, runRequest("next tuesday"))).rejects.toThrow(InvalidContent);
+      expect(await rowCounts(t.db, shopId)).toMatchObject({ reservations: 0 });
+      const { job } = await submitRun(shopId, runRequest(), 8);
+      expect(job.credits).toBe(2);
+      expect(await available(shopId)).toBe(8);
+    });
   });
 
   test("the engine's queue runs a submitted job, and recovery runs one that was never handed over", async () => {

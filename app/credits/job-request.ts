@@ -15,7 +15,22 @@ export type JobRequest =
       /** The HTML fragment of the body to rewrite; null rewrites the whole body. */
       selection: string | null;
     }
-  | { kind: "cover.generate"; draftId: string };
+  | { kind: "cover.generate"; draftId: string }
+  /**
+   * A draft written and saved to the store's blog without anyone at the page: an automation's run or a
+   * Shopify Flow action. Charged only once Shopify has the article.
+   */
+  | {
+      kind: "automation.run";
+      brief: BriefFields;
+      /** gid://shopify/Blog/<n> */
+      blogId: string;
+      /** ISO time the article is published at; null saves it unpublished. */
+      publishAt: string | null;
+      /** The automation and its run, when a schedule started it (null for a Flow action). */
+      automationId: string | null;
+      runId: string | null;
+    };
 
 export type JobKind = JobRequest["kind"];
 export type JobStatus = "queued" | "running" | "succeeded" | "failed";
@@ -51,6 +66,8 @@ export function jobActions(request: JobRequest): Action[] {
       return ["draft.rewrite"];
     case "cover.generate":
       return ["cover.generate"];
+    case "automation.run":
+      return ["automation.run"];
   }
 }
 

@@ -26,10 +26,41 @@ export const MAX_JOB_ATTEMPTS = 2;
 
 type Job = NonNullable<Awaited<ReturnType<Db["job"]["findUnique"]>>>;
 
+export interface SaveArticleInput {
+  shopId: string;
+  draftId: string;
+  blogId: string;
+  /** Publish at this time; null saves the article unpublished. */
+  publishAt: Date | null;
+}
+
+/** Saves a draft's current version to the store's blog (the app's Shopify side provides it). */
+export type SaveArticle = (input: SaveArticleInput) => Promise<{ articleId: string; adminUrl: string }>;
+
+/** Shopify did not take the article; the message is for the merchant. */
+export class ArticleNotSaved extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ArticleNotSaved";
+  }
+}
+
 export interface RunOptions {
   now?: () => Date;
   /** After a capture (the balance went down): low-balance alerts. Its failure never fails the job. */
   onSpent?: (shopId: string) => Promise<unknown>;
+  /** Where an automation.run job saves its draft; without it such a job fails, free. */
+  saveArticle?: SaveArticle;
+  /** After the job's outcome is written, succeeded or failed (automation runs, Flow triggers). */
+  onFinished?: (job: Job) => Promise<unknown>;
+}
+
+/**
+ * Runs of one job before it is failed for good. A draft saved by an automation is not run again after a
+ * crash: Shopify may already hold the article, and a second run would save it twice.
+ */
+function attemptsAllowed(kind: string) {
+  return kind === "automation.run" ? 1 : MAX_JOB_ATTEMPTS;
 }
 
 /** Runs one job if it is this runner's to run; returns quietly when another runner has it or it is done. */
@@ -53,11 +84,16 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
   const ref = { shopId: job.shopId, idempotencyKey: reservationKeyOf(job.id) };
 
   try {
-    if (job.attempts > MAX_JOB_ATTEMPTS)
-      throw new JobAbandoned("This job stopped twice before it finished. Nothing was charged; try again.");
+    if (job.attempts > attemptsAllowed(job.kind))
+      throw new JobAbandoned(
+        job.kind === "automation.run"
+          ? "The app stopped during this run, so it was not finished. Nothing was charged."
+          : "This job stopped twice before it finished. Nothing was charged; try again.",
+      );
     if (job.credits > 0) await requireHold(db, job, now());
     const signal = AbortSignal.timeout(JOB_LEASE_MS - 60_000);
-    const result = await perform(db, provider, job, JSON.parse(job.input) as JobRequest, signal);
+    const request = JSON.parse(job.input) as JobRequest;
+    const result = await perform(db, provider, job, request, { signal, saveArticle: options.saveArticle });
     if (job.credits > 0) await capture(db, ref, now());
     await finish(db, job, { status: "succeeded", result: JSON.stringify(result), finishedAt: now() });
     if (job.credits > 0 && options.onSpent)
@@ -72,6 +108,13 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
       });
     if (!isExpected(error)) console.error(`job ${job.id} failed`, error);
     await finish(db, job, { status: "failed", error: failureMessage(error), finishedAt: now() });
+  }
+  if (options.onFinished) {
+    const finished = await db.job.findUnique({ where: { id: job.id } });
+    if (finished && (finished.status === "succeeded" || finished.status === "failed"))
+      await options
+        .onFinished(finished)
+        .catch((error: unknown) => console.error(`job ${job.id}: after-finish work failed`, error));
   }
 }
 
@@ -132,7 +175,13 @@ async function briefOfDraft(db: Db, shopId: string, draftId: string) {
 }
 
 /** The provider's part: every call happens here, outside any transaction, before anything is written. */
-async function perform(db: Db, provider: AiProvider, job: Job, request: JobRequest, signal: AbortSignal) {
+async function perform(
+  db: Db,
+  provider: AiProvider,
+  job: Job,
+  request: JobRequest,
+  { signal, saveArticle }: { signal: AbortSignal; saveArticle?: SaveArticle },
+) {
   const { shopId, actor } = job;
   const draftId = job.draftId!;
   // A re-run after a crash: what the first run wrote stands; only what it did not get to is done.
@@ -216,6 +265,27 @@ async function perform(db: Db, provider: AiProvider, job: Job, request: JobReque
       );
       return { coverId: (await attachCover(db, { shopId, draftId, jobId: job.id, cover })).id };
     }
+    case "automation.run": {
+      if (!saveArticle) throw new ArticleNotSaved("Saving to Shopify is not available. Nothing was charged.");
+      const version =
+        writtenVersion ??
+        (await writeVersion(db, {
+          shopId,
+          draftId,
+          source: "generate",
+          jobId: job.id,
+          actor,
+          brief: request.brief,
+          content: await provider.writeDraft(request.brief, { signal }),
+        }));
+      const saved = await saveArticle({
+        shopId,
+        draftId,
+        blogId: request.blogId,
+        publishAt: request.publishAt === null ? null : new Date(request.publishAt),
+      });
+      return { version: version.number, articleId: saved.articleId, adminUrl: saved.adminUrl };
+    }
   }
 }
 
@@ -223,6 +293,7 @@ function isExpected(error: unknown) {
   return (
     error instanceof AiError ||
     error instanceof JobAbandoned ||
+    error instanceof ArticleNotSaved ||
     error instanceof ContentNotFound ||
     error instanceof InvalidContent ||
     error instanceof LedgerError
@@ -231,7 +302,8 @@ function isExpected(error: unknown) {
 
 /** What the page says when a job failed: always that nothing was charged, and why when it is known. */
 function failureMessage(error: unknown): string {
-  if (error instanceof AiError || error instanceof JobAbandoned) return error.message;
+  if (error instanceof AiError || error instanceof JobAbandoned || error instanceof ArticleNotSaved)
+    return error.message;
   if (error instanceof ContentNotFound) return `The ${error.kind} was deleted. Nothing was charged.`;
   if (error instanceof InvalidContent) return `${error.message}. Nothing was charged.`;
   if (error instanceof LedgerError && error.code === "insufficient_credits")

@@ -6,6 +6,8 @@ import { createHash } from "node:crypto";
 import { ensureCurrentCycle } from "../billing/cycle.server";
 import { findBrief } from "../content/briefs.server";
 import { findDraft } from "../content/drafts.server";
+import { isBlogId } from "../content/blog";
+import { BRIEF_LIMITS } from "../content/brief";
 import { InvalidContent } from "../content/errors";
 import type { Db } from "../db/connect.server";
 import { cuid } from "../ledger/cuid";
@@ -28,6 +30,8 @@ export interface SubmitJobInput {
   /** `user:<staff id>` or `automation:<id>`: who spends, on the ledger entry. */
   actor: string;
   request: JobRequest;
+  /** Credits that must stay available after the hold: an automation keeps the polishing reserve back. */
+  keep?: number;
 }
 
 export function reservationKeyOf(jobId: string) {
@@ -64,6 +68,17 @@ async function resolveTarget(db: Db, shopId: string, request: JobRequest) {
         });
       return { briefId: draft.briefId, draftId: draft.id };
     }
+    case "automation.run": {
+      const topic = request.brief.topic.trim();
+      if (topic.length < BRIEF_LIMITS.topic.min || topic.length > BRIEF_LIMITS.topic.max)
+        throw new InvalidContent({
+          topic: `Give a topic of ${BRIEF_LIMITS.topic.min} to ${BRIEF_LIMITS.topic.max} characters`,
+        });
+      if (!isBlogId(request.blogId)) throw new InvalidContent({ blogId: "Choose one of the store's blogs" });
+      if (request.publishAt !== null && Number.isNaN(Date.parse(request.publishAt)))
+        throw new InvalidContent({ publishAt: "Give the publishing time as a date and time" });
+      return { briefId: null, draftId: cuid() };
+    }
   }
 }
 
@@ -84,7 +99,7 @@ export async function submitJob(
   input: SubmitJobInput,
   { now = new Date(), queue = queueFor(db) }: { now?: Date; queue?: JobQueue } = {},
 ): Promise<{ job: JobView; replayed: boolean }> {
-  const { shopId, idempotencyKey, actor, request } = input;
+  const { shopId, idempotencyKey, actor, request, keep } = input;
   if (!SUBMIT_KEY.test(idempotencyKey))
     throw new InvalidContent({ submitKey: "The form is out of date; reload the page and try again" });
   const actions = jobActions(request);
@@ -136,6 +151,7 @@ export async function submitJob(
           actor: job.actor,
           reference: job.draftId,
           timeoutMs: JOB_RESERVATION_MS,
+          keep,
         },
         now,
       );

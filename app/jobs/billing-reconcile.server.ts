@@ -3,11 +3,8 @@ import {
   reconcileBillingIfDue,
   type ReconcileOutcome,
 } from "../billing/reconcile.server";
-import type { AdminGraphql } from "../shopify/admin-api.server";
 import type { Db } from "../db/connect.server";
-
-/** An offline Admin API client for a shop: shopify.server.ts's `unauthenticated.admin`. */
-export type OfflineAdmin = (shop: string) => Promise<{ admin: { graphql: AdminGraphql } }>;
+import type { OfflineAdmin } from "../shopify/offline-admin.server";
 
 /** At most this many shops per tick and instance: one Shopify read each, one after another. */
 export const SHOPS_PER_TICK = 25;

@@ -1,15 +1,12 @@
 import type { Db } from "../db/connect.server";
 import { sweep } from "../ledger/sweep.server";
-import { reconcileDueShops, type OfflineAdmin } from "./billing-reconcile.server";
+import { offlineAdmin, type OfflineAdmin } from "../shopify/offline-admin.server";
+import { reconcileDueShops } from "./billing-reconcile.server";
 
 declare global {
   // One sweeper per process, across dev-server reloads.
   var sweeperTimer: NodeJS.Timeout | undefined;
 }
-
-// Loaded when first needed, so this module (and its tests) do not load the app's Shopify configuration.
-const offlineAdmin: OfflineAdmin = async (shop) =>
-  (await import("../shopify.server")).unauthenticated.admin(shop);
 
 /**
  * Every minute: releases timed-out reservations and expires ended grants, then reads billing back for a

@@ -23,6 +23,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { z } from "zod";
 import type { BriefFields } from "../ai/provider";
+import { blogChoices } from "../components/blog-choices.server";
 import { DraftStatusBadge } from "../components/DraftStatusBadge";
 import { fetcherAnswer } from "../components/fetcher-answer.server";
 import { BriefFieldsForm } from "../components/BriefFieldsForm";
@@ -51,27 +52,11 @@ import { requireActor } from "../http/actor.server";
 import { httpError, withHttpErrors } from "../http/errors.server";
 import { requireFormData, requireShop } from "../http/require.server";
 import { getBalance } from "../ledger/balance.server";
-import {
-  articleAdminUrl,
-  readBlogs,
-  scopeApprovalUrl,
-  ShopifyAccessDenied,
-  type AdminGraphql,
-} from "../shopify/admin-api.server";
+import { articleAdminUrl } from "../shopify/admin-api.server";
 import { recordInstall } from "../shops/life-cycle.server";
 import { authenticate } from "../shopify.server";
 
 const COMPARE = /^([1-9]\d{0,8}),([1-9]\d{0,8})$/;
-
-/** The store's blogs for the Save to Shopify choice, or the approval the app needs to read them. */
-async function blogChoices(graphql: AdminGraphql, shop: string) {
-  try {
-    return { blogs: await readBlogs(graphql), approvalUrl: null };
-  } catch (error) {
-    if (!(error instanceof ShopifyAccessDenied)) throw error;
-    return { blogs: [], approvalUrl: scopeApprovalUrl(shop, env.SHOPIFY_API_KEY) };
-  }
-}
 
 /** Two versions field by field, labelled, for the side-by-side view. */
 function comparisonView(a: ParsedVersion, b: ParsedVersion) {

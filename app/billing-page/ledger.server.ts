@@ -1,10 +1,11 @@
 // The Activity Ledger read model: a shop's ledger entries, newest first, each named by its source, with who
 // did it and where it leads, filtered and paged by keyset on (shopId, id): a page costs the same with a
 // million entries as with ten. The page and its CSV export read it alike.
-import type { Prisma } from "@prisma-generated/sqlite";
 import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
-import type { Db } from "../db/connect.server";
+import { FLOW_ACTOR } from "../automations/types";
+import { moneyDriverOf, type Db } from "../db/connect.server";
+import { query, type Row, type SqlValue } from "../db/transaction-script";
 import { planByKey } from "../billing/plans";
 import {
   DEBIT_ACTIONS,
@@ -145,51 +146,45 @@ export function startOfDayIn(date: string, timeZone: string): Date {
 
 // ---- the listing ----
 
-const SHOPIFY_GRANT = { actor: null, type: "grant", reference: { startsWith: "plan:", not: "plan:free" } };
+// One SQL text per filter combination for both engines: `substr` rather than LIKE (SQLite's LIKE ignores
+// case, PostgreSQL's does not), and COALESCE so that no condition is NULL (NOT over NULL drops rows).
+const ACTOR = `COALESCE(e."actor", '')`;
+const IS_STAFF = `substr(${ACTOR}, 1, 5) = 'user:'`;
+const IS_AUTOMATION = `substr(${ACTOR}, 1, 11) = 'automation:'`;
+// A paid plan's allowance carries no actor: Shopify's billing granted it. Free's is the system's.
+const IS_SHOPIFY = `(${ACTOR} = 'shopify' OR (${ACTOR} = '' AND e."type" = 'grant'
+  AND substr(COALESCE(e."reference", ''), 1, 5) = 'plan:' AND e."reference" <> 'plan:free'))`;
+const WHO_SQL: Record<Who, string> = {
+  staff: IS_STAFF,
+  automation: IS_AUTOMATION,
+  shopify: IS_SHOPIFY,
+  system: `NOT (${IS_STAFF} OR ${IS_AUTOMATION} OR ${IS_SHOPIFY})`,
+};
 
-function whoWhere(who: Who) {
-  switch (who) {
-    case "staff":
-      return { actor: { startsWith: "user:" } };
-    case "automation":
-      return { actor: { startsWith: "automation:" } };
-    case "shopify":
-      return { OR: [{ actor: "shopify" }, SHOPIFY_GRANT] };
-    case "system":
-      // Spelled out case by case: a NOT over nullable columns would drop the rows whose actor is null.
-      return {
-        OR: [
-          { actor: null, type: { not: "grant" } },
-          { actor: null, type: "grant", reference: null },
-          { actor: null, type: "grant", reference: "plan:free" },
-          { actor: null, type: "grant", NOT: { reference: { startsWith: "plan:" } } },
-          {
-            actor: { not: null },
-            NOT: [
-              { actor: { startsWith: "user:" } },
-              { actor: { startsWith: "automation:" } },
-              { actor: "shopify" },
-            ],
-          },
-        ],
-      };
+/** The filters as SQL conditions on `e` (the entries), with their parameters. */
+function filterSql(shopId: string, filters: LedgerFilters, timeZone: string) {
+  const conditions = [`e."shopId" = ?`];
+  const params: SqlValue[] = [shopId];
+  if (filters.type) {
+    const types = TYPE_FILTERS[filters.type].types;
+    conditions.push(`e."type" IN (${types.map(() => "?").join(", ")})`);
+    params.push(...types);
   }
-}
-
-function filterWhere(shopId: string, filters: LedgerFilters, timeZone: string) {
-  const createdAt: { gte?: Date; lt?: Date } = {};
-  if (filters.from) createdAt.gte = startOfDayIn(filters.from, timeZone);
+  if (filters.action) {
+    conditions.push(`e."action" = ?`);
+    params.push(filters.action);
+  }
+  if (filters.from) {
+    conditions.push(`e."createdAt" >= ?`);
+    params.push(startOfDayIn(filters.from, timeZone));
+  }
   if (filters.to) {
     const next = new Date(Date.parse(`${filters.to}T00:00:00Z`) + 24 * 60 * 60 * 1000);
-    createdAt.lt = startOfDayIn(next.toISOString().slice(0, 10), timeZone);
+    conditions.push(`e."createdAt" < ?`);
+    params.push(startOfDayIn(next.toISOString().slice(0, 10), timeZone));
   }
-  return {
-    shopId,
-    ...(filters.type ? { type: { in: [...TYPE_FILTERS[filters.type].types] } } : {}),
-    ...(filters.action ? { action: filters.action } : {}),
-    ...(filters.from || filters.to ? { createdAt } : {}),
-    ...(filters.who ? whoWhere(filters.who) : {}),
-  };
+  if (filters.who) conditions.push(WHO_SQL[filters.who]);
+  return { where: conditions.join(" AND "), params };
 }
 
 function whoOf(actor: string | null, type: string, reference: string | null): Who {
@@ -204,18 +199,51 @@ function whoOf(actor: string | null, type: string, reference: string | null): Wh
 // purchase:<gid> (a top-up) and upgrade:<subscription gid>:<cycle start> name the charge that granted.
 const CHARGE_IN_SOURCE = /^(?:purchase|upgrade):(gid:\/\/shopify\/\w+\/\d+)/;
 
-const ENTRY_SELECT = {
-  id: true,
-  type: true,
-  credits: true,
-  postedAfter: true,
-  action: true,
-  actor: true,
-  reference: true,
-  test: true,
-  createdAt: true,
-  grant: { select: { kind: true, sourceKey: true } },
-} as const;
+/** A page's row as the statement returns it: the entry, its grant, and the names it points to. */
+interface EntryRow {
+  id: number;
+  type: string;
+  credits: number;
+  postedAfter: number;
+  action: string | null;
+  actor: string | null;
+  reference: string | null;
+  test: boolean | number;
+  createdAt: string | Date;
+  grantKind: string | null;
+  grantSourceKey: string | null;
+  draftId: string | null;
+  draftTitle: string | null;
+  /** The staff member's name from an online session, or the automation's. */
+  actorName: string | null;
+  /** A matching entry newer than the page exists (for a page after a cursor). */
+  newer: boolean | number | null;
+}
+
+/**
+ * The page's one statement: the keyset walk of the (shopId, id) index from the cursor (LIMIT, no OFFSET),
+ * then for those rows only their grant, the draft a debit paid for (by its current title), the staff
+ * member's name (online sessions carry it) or the automation's, and whether a newer page exists.
+ */
+function pageSql(where: string, order: "ASC" | "DESC", bound: string, newer: string | null) {
+  return `SELECT e."id", e."type", e."credits", e."postedAfter", e."action", e."actor", e."reference",
+    e."test", e."createdAt", g."kind" AS "grantKind", g."sourceKey" AS "grantSourceKey",
+    d."id" AS "draftId", d."title" AS "draftTitle",
+    CASE
+      WHEN ${IS_STAFF} THEN (SELECT TRIM(COALESCE(s."firstName", '') || ' ' || COALESCE(s."lastName", ''))
+        FROM "Session" s JOIN "Shop" sh ON sh."domain" = s."shop"
+        WHERE sh."id" = e."shopId" AND s."firstName" IS NOT NULL
+          AND CAST(s."userId" AS TEXT) = substr(e."actor", 6)
+        ORDER BY s."id" LIMIT 1)
+      WHEN ${IS_AUTOMATION} THEN (SELECT a."name" FROM "Automation" a
+        WHERE a."id" = substr(e."actor", 12) AND a."shopId" = e."shopId")
+    END AS "actorName",
+    ${newer ?? "NULL"} AS "newer"
+  FROM (SELECT e.* FROM "LedgerEntry" e WHERE ${where}${bound} ORDER BY e."id" ${order} LIMIT ?) e
+  LEFT JOIN "CreditGrant" g ON g."id" = e."grantId"
+  LEFT JOIN "Draft" d ON e."type" = 'debit' AND d."id" = e."reference" AND d."shopId" = e."shopId"
+  ORDER BY e."id" ${order}`;
+}
 
 export interface ListLedgerOptions {
   filters?: LedgerFilters;
@@ -228,24 +256,28 @@ export interface ListLedgerOptions {
 }
 
 /**
- * One page of the shop's ledger, newest first. A bounded number of queries whatever the page holds: the
- * entries (with their grants), the drafts they name, the staff members' names, and one row to know
- * whether a newer page exists. No OFFSET and no COUNT: each walks the (shopId, id) index from the cursor.
+ * One page of the shop's ledger, newest first, in one SQL statement on the driver (no Prisma query to
+ * compile): no OFFSET and no COUNT, the (shopId, id) index walked from the cursor, so a page of a million
+ * entries costs what a page of fifty does.
  */
 export async function listLedger(
   db: Db,
   shopId: string,
   { filters = {}, cursor = null, take = 50, timeZone = "UTC", withPrevious = true }: ListLedgerOptions = {},
 ): Promise<LedgerPage> {
-  const where = filterWhere(shopId, filters, timeZone);
+  const { where, params } = filterSql(shopId, filters, timeZone);
   const backwards = cursor !== null && "before" in cursor;
-  const idBound = cursor === null ? {} : "after" in cursor ? { lt: cursor.after } : { gt: cursor.before };
-  const found = await db.ledgerEntry.findMany({
-    where: { ...where, id: idBound },
-    orderBy: { id: backwards ? "asc" : "desc" },
-    take: take + 1,
-    select: ENTRY_SELECT,
-  });
+  const bound = cursor === null ? "" : "after" in cursor ? ` AND e."id" < ?` : ` AND e."id" > ?`;
+  const boundParams = cursor === null ? [] : ["after" in cursor ? cursor.after : cursor.before];
+  // After an `after` cursor, a newer page exists if a matching entry at or above the cursor does: none
+  // lies between the page's first row and the cursor, or it would be on the page.
+  const askNewer = withPrevious && cursor !== null && "after" in cursor;
+  const newer = askNewer
+    ? `(SELECT 1 FROM "LedgerEntry" e WHERE ${where} AND e."id" >= ? ORDER BY e."id" LIMIT 1)`
+    : null;
+  const sql = pageSql(where, backwards ? "ASC" : "DESC", bound, newer);
+  const values = [...(askNewer ? [...params, cursor.after] : []), ...params, ...boundParams, take + 1];
+  const found = await moneyDriverOf(db).read(() => query<EntryRow & Row>(sql, ...values));
   const more = found.length > take;
   const entries = found.slice(0, take);
   if (backwards) entries.reverse();
@@ -260,105 +292,53 @@ export async function listLedger(
     nextCursor = last ? last.id : null;
   } else {
     nextCursor = more && last ? last.id : null;
-    previousCursor =
-      withPrevious && cursor !== null && first
-        ? (await db.ledgerEntry.findFirst({
-            where: { ...where, id: { gt: first.id } },
-            orderBy: { id: "asc" },
-            select: { id: true },
-          }))
-          ? first.id
-          : null
-        : null;
+    previousCursor = first && first.newer ? first.id : null;
   }
-  return { rows: await toRows(db, shopId, entries), nextCursor, previousCursor };
+  return { rows: entries.map(toRow), nextCursor, previousCursor };
 }
 
-type Entry = Prisma.LedgerEntryGetPayload<{ select: typeof ENTRY_SELECT }>;
-
-async function toRows(db: Db, shopId: string, entries: Entry[]): Promise<LedgerRow[]> {
-  // A debit's reference is the draft it paid for: its row names the draft by its current title.
-  const draftIds = [
-    ...new Set(entries.flatMap((e) => (e.type === "debit" && e.reference ? [e.reference] : []))),
-  ];
-  const staffIds = [
-    ...new Set(
-      entries.flatMap((e) => {
-        const id = e.actor?.match(/^user:(\d{1,19})$/)?.[1];
-        return id ? [id] : [];
-      }),
-    ),
-  ];
-  const [drafts, names] = await Promise.all([
-    draftIds.length
-      ? db.draft.findMany({
-          where: { shopId, id: { in: draftIds } },
-          select: { id: true, title: true },
-        })
-      : [],
-    staffNames(db, shopId, staffIds),
-  ]);
-  const titles = new Map(drafts.map((draft) => [draft.id, draft.title]));
-
-  return entries.map((entry) => {
-    const kind = (LEDGER_KINDS as readonly string[]).includes(entry.type)
-      ? (entry.type as LedgerKind)
-      : "adjustment";
-    const who = whoOf(entry.actor, entry.type, entry.reference);
-    const title = entry.type === "debit" && entry.reference ? titles.get(entry.reference) : undefined;
-    const chargeId = entry.grant?.sourceKey.match(CHARGE_IN_SOURCE)?.[1];
-    let what: string;
-    if (kind === "debit") what = debitLabel(entry.action ?? "", title ?? null);
-    else {
-      const planKey = entry.reference?.startsWith("plan:") ? entry.reference.slice(5) : null;
-      what = grantLabel(kind, {
-        kind: entry.grant?.kind ?? null,
-        planName: planKey ? (planByKey(planKey)?.name ?? null) : null,
-        credits: entry.credits,
-      });
-    }
-    return {
-      id: entry.id,
-      createdAt: entry.createdAt.toISOString(),
-      kind,
-      what,
+function toRow(entry: EntryRow): LedgerRow {
+  const kind = (LEDGER_KINDS as readonly string[]).includes(entry.type)
+    ? (entry.type as LedgerKind)
+    : "adjustment";
+  const who = whoOf(entry.actor, entry.type, entry.reference);
+  const title = entry.draftId !== null ? (entry.draftTitle ?? "") : undefined;
+  const chargeId = entry.grantSourceKey?.match(CHARGE_IN_SOURCE)?.[1];
+  let what: string;
+  if (kind === "debit") what = debitLabel(entry.action ?? "", title ?? null);
+  else {
+    const planKey = entry.reference?.startsWith("plan:") ? entry.reference.slice(5) : null;
+    what = grantLabel(kind, {
+      kind: entry.grantKind,
+      planName: planKey ? (planByKey(planKey)?.name ?? null) : null,
       credits: entry.credits,
-      balanceAfter: entry.postedAfter,
-      who: { kind: who, name: whoName(who, entry.actor, names) },
-      test: entry.test,
-      link:
-        title !== undefined && entry.reference
-          ? { kind: "draft", id: entry.reference, title }
-          : kind === "grant" && chargeId
-            ? { kind: "charge", id: chargeId }
-            : null,
-    };
-  });
+    });
+  }
+  return {
+    id: entry.id,
+    createdAt: new Date(entry.createdAt).toISOString(),
+    kind,
+    what,
+    credits: entry.credits,
+    balanceAfter: entry.postedAfter,
+    who: { kind: who, name: whoName(who, entry.actor, entry.actorName) },
+    test: Boolean(entry.test),
+    link:
+      title !== undefined && entry.reference
+        ? { kind: "draft", id: entry.reference, title }
+        : kind === "grant" && chargeId
+          ? { kind: "charge", id: chargeId }
+          : null,
+  };
 }
 
-// Online-token sessions carry the staff member's name; one query for the page's staff members.
-async function staffNames(db: Db, shopId: string, ids: string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const shop = await db.shop.findUnique({ where: { id: shopId }, select: { domain: true } });
-  if (!shop) return new Map();
-  const sessions = await db.session.findMany({
-    where: { shop: shop.domain, userId: { in: ids.map((id) => BigInt(id)) }, firstName: { not: null } },
-    select: { userId: true, firstName: true, lastName: true },
-  });
-  return new Map(
-    sessions.map((s) => [String(s.userId), [s.firstName, s.lastName].filter(Boolean).join(" ")]),
-  );
-}
-
-function whoName(who: Who, actor: string | null, names: Map<string, string>): string {
+function whoName(who: Who, actor: string | null, name: string | null): string {
   switch (who) {
-    case "staff": {
-      const id = actor!.slice("user:".length);
-      return names.get(id) ?? `Staff member ${id}`;
-    }
+    case "staff":
+      return name || `Staff member ${actor!.slice("user:".length)}`;
     case "automation":
-      // No automations table yet to name it by.
-      return "Automation";
+      // A Shopify Flow action has no Automation row; a deleted automation's spends keep their entries.
+      return actor === FLOW_ACTOR ? "Shopify Flow" : (name ?? "Automation");
     case "shopify":
       return "Shopify";
     case "system":
@@ -366,8 +346,7 @@ function whoName(who: Who, actor: string | null, names: Map<string, string>): st
   }
 }
 
-// A page's drafts, staff members and grants are each looked up with one IN list: at most 999 bound values
-// on SQLite through Prisma's adapter, so a page stays under that.
+// Export pages: one statement each, so its size bounds only the rows held at once.
 const EXPORT_PAGE = 500;
 
 /**

@@ -55,6 +55,19 @@ function postgresDriver(pool: () => Promise<pg.Pool>): MoneyDriver {
     (await client.query({ ...prepared(sql), values: params.map(toPostgres) })).rows;
 
   return {
+    async read<T>(script: () => Script<T>): Promise<T> {
+      const client = await (await pool()).connect();
+      try {
+        const steps = script();
+        let step = steps.next();
+        while (!step.done) step = steps.next(await send(client, step.value));
+        client.release();
+        return step.value;
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+    },
     async transaction<T>(script: () => Script<T>): Promise<T> {
       const client = await (await pool()).connect();
       try {

@@ -40,7 +40,8 @@ function toSqlite(value: SqlValue) {
 function sqliteDriver(current: () => Connection | undefined, connect: () => Promise<void>): MoneyDriver {
   // Per connection: its prepared statements (the adapter prepares every statement anew) and one
   // transaction function, built once because better-sqlite3 builds a wrapper on every db.transaction().
-  const runners = new WeakMap<Connection, (script: () => Script<unknown>) => unknown>();
+  type Runner = (script: () => Script<unknown>) => unknown;
+  const runners = new WeakMap<Connection, { write: Runner; read: Runner }>();
 
   function execute(
     db: Connection,
@@ -70,23 +71,33 @@ function sqliteDriver(current: () => Connection | undefined, connect: () => Prom
         while (!step.done) step = steps.next(execute(db, cache, step.value));
         return step.value;
       });
-      runner = (script) => run.immediate(script);
+      // Reads take a deferred transaction: one snapshot, and no write lock to wait for (WAL).
+      runner = { write: (script) => run.immediate(script), read: (script) => run.deferred(script) };
       runners.set(db, runner);
     }
     return runner;
   }
 
+  async function idle(): Promise<Connection> {
+    let db = current();
+    if (!db) {
+      await connect();
+      db = current();
+      if (!db) throw new Error("Prisma did not open its SQLite connection");
+    }
+    // A Prisma transaction is open on this connection between its awaits: let it finish first.
+    while (db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
+    return db;
+  }
+
   return {
     async transaction<T>(script: () => Script<T>): Promise<T> {
-      let db = current();
-      if (!db) {
-        await connect();
-        db = current();
-        if (!db) throw new Error("Prisma did not open its SQLite connection");
-      }
-      // A Prisma transaction is open on this connection between its awaits: let it finish first.
-      while (db.inTransaction) await new Promise((resolve) => setTimeout(resolve, 1));
-      return runnerOf(db)(script) as T;
+      const db = await idle();
+      return runnerOf(db).write(script) as T;
+    },
+    async read<T>(script: () => Script<T>): Promise<T> {
+      const db = await idle();
+      return runnerOf(db).read(script) as T;
     },
   };
 }

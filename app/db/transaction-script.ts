@@ -19,6 +19,12 @@ export interface MoneyDriver {
    * on PostgreSQL. A throw rolls everything back and reaches the caller unchanged.
    */
   transaction<T>(script: () => Script<T>): Promise<T>;
+  /**
+   * Runs a script of reads outside any write transaction, for pages: no write lock on SQLite (its
+   * statements share one snapshot), no BEGIN or COMMIT round trips on PostgreSQL (each statement is its own
+   * snapshot there, so a script that needs one snapshot is one statement).
+   */
+  read<T>(script: () => Script<T>): Promise<T>;
 }
 
 /** One statement of a script: `const rows = yield* query<R>(sql, …params)`. */

@@ -1,6 +1,7 @@
-// "Save to Shopify" (free): the draft's current version becomes an unpublished article of the store's
-// blog, created on the first save and updated on the next ones. Shopify is called outside any database
-// transaction; the draft records what was saved only once Shopify has it.
+// "Save to Shopify" (free): the draft's current version becomes an article of the store's blog, hidden
+// (or, for an automation that publishes, scheduled), created on the first save and updated on the next
+// ones. Shopify is called outside any database transaction; the draft records what was saved only once
+// Shopify has it.
 import type { Db } from "../db/connect.server";
 import {
   articleAdminUrl,
@@ -24,6 +25,8 @@ export interface SaveDraftInput {
   author: string;
   /** The app's public URL: Shopify downloads the cover from `${appUrl}/covers/<id>.png`. */
   appUrl: string;
+  /** Publish the article at this time (an automation's "publish at"); null or absent keeps it hidden. */
+  publishAt?: Date | null;
 }
 
 export interface SavedArticle {
@@ -66,8 +69,8 @@ export async function saveDraftToShopify(
           altText: draft.cover.altText,
         }
       : null,
-    // A draft stays a draft in Shopify: the merchant publishes it there.
-    isPublished: false,
+    // A draft stays a draft in Shopify unless its automation publishes it: the merchant publishes it there.
+    publishAt: input.publishAt ?? null,
   };
   let saved: { articleId: string } | null;
   let created = false;

@@ -80,7 +80,7 @@ async function draft(s: Store, { cover = true, version = 1 } = {}) {
   return draftId;
 }
 
-const save = (s: Store, draftId: string, blogId = s.blogId) =>
+const save = (s: Store, draftId: string, blogId = s.blogId, publishAt?: Date | null) =>
   saveDraftToShopify(h.db, s.graphql, {
     shopId: s.shopId,
     shopDomain: s.domain,
@@ -88,6 +88,7 @@ const save = (s: Store, draftId: string, blogId = s.blogId) =>
     blogId,
     author: "Sam",
     appUrl: h.appUrl,
+    publishAt,
   });
 
 describe("saveDraftToShopify", () => {
@@ -137,6 +138,20 @@ describe("saveDraftToShopify", () => {
     const articles = h.emulator.shop(s.domain).articles();
     expect(articles).toHaveLength(1);
     expect(articles[0]).toMatchObject({ title: "Six trails", isPublished: false, image: null });
+  });
+
+  it("with a publishing time the article is scheduled: Shopify shows it from that time on", async () => {
+    const s = await store();
+    const draftId = await draft(s, { cover: false });
+    const at = new Date(h.emulator.now().getTime() + 2 * 3600_000);
+    const saved = await save(s, draftId, s.blogId, at);
+    const [article] = h.emulator.shop(s.domain).articles();
+    expect(article).toMatchObject({ isPublished: true, publishedAt: at });
+    const page = await fetch(
+      `${h.emulator.url}/store/${s.domain.split(".")[0]}/content/articles/${article!.id}`,
+    );
+    expect(await page.text()).toContain(`Visible on ${at.toISOString()}`);
+    expect(saved.created).toBe(true);
   });
 
   it("an article the merchant deleted in Shopify is created again, and the draft points at the new one", async () => {

@@ -102,7 +102,7 @@ describe("products and blogs", () => {
       seoTitle: "",
       seoDescription: "",
       image: null,
-      isPublished: false,
+      publishAt: null,
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopifyUserErrors);
     expect((error as ShopifyUserErrors).messages).toEqual(["Title can't be blank"]);

@@ -2,7 +2,7 @@
 // a webhook or the reconcile is checked against), the shop's own identity, its products and blogs, and
 // the articles drafts are saved as. Takes the Admin GraphQL function of an authenticated shop, so another
 // shop's ids read as null.
-import { HttpThrottlingError } from "@shopify/shopify-api";
+import { BillingError, HttpThrottlingError } from "@shopify/shopify-api";
 import type { StoreProduct } from "../ai/provider";
 import type { PurchaseState } from "../billing/top-ups.server";
 import type { SubscriptionState } from "../billing/subscriptions.server";
@@ -137,6 +137,44 @@ export async function readPurchase(graphql: AdminGraphql, id: string): Promise<P
     { id },
   );
   return node?.id ? node : null;
+}
+
+/** A one-time purchase Shopify created, and the confirmation page the store owner approves it on. */
+export interface CreatedPurchase {
+  purchase: PurchaseState;
+  confirmationUrl: string | null;
+}
+
+/**
+ * Creates a one-time purchase (appPurchaseOneTimeCreate, as shopify-api's billing.request sends it), for
+ * the app to keep its id: billing.request keeps only the confirmation URL. Shopify's userErrors throw
+ * shopify-api's BillingError, as billing.request's do.
+ */
+export async function createPurchase(
+  graphql: AdminGraphql,
+  input: { name: string; price: { amount: number; currencyCode: string }; returnUrl: string; test: boolean },
+): Promise<CreatedPurchase> {
+  const { appPurchaseOneTimeCreate: created } = await query<{
+    appPurchaseOneTimeCreate: {
+      appPurchaseOneTime: PurchaseState | null;
+      confirmationUrl: string | null;
+      userErrors: { field: string[] | null; message: string }[];
+    };
+  }>(
+    graphql,
+    `#graphql
+    mutation purchaseCreate($name: String!, $price: MoneyInput!, $returnUrl: URL!, $test: Boolean) {
+      appPurchaseOneTimeCreate(name: $name, price: $price, returnUrl: $returnUrl, test: $test) {
+        appPurchaseOneTime { id name status test }
+        confirmationUrl
+        userErrors { field message }
+      }
+    }`,
+    input,
+  );
+  if (created.userErrors.length || !created.appPurchaseOneTime)
+    throw new BillingError({ message: "Error while billing the store", errorData: created.userErrors });
+  return { purchase: created.appPurchaseOneTime, confirmationUrl: created.confirmationUrl };
 }
 
 /** Development stores (and so App Store reviewers' stores) can only make test charges. */
@@ -375,11 +413,14 @@ export interface ArticleInput {
   seoTitle: string;
   seoDescription: string;
   image: { url: string; altText: string } | null;
-  isPublished: boolean;
+  /** When the article becomes visible in the online store; null keeps it hidden (a draft). */
+  publishAt: Date | null;
 }
 
-// Shopify's ArticleCreateInput / ArticleUpdateInput. isPublished is always sent: an article created
-// without it is visible at once. The SEO title and description are the global title_tag and
+// Shopify's ArticleCreateInput / ArticleUpdateInput. A hidden article sends isPublished: false (an article
+// created without it is visible at once). A scheduled one sends publishDate alone: Shopify refuses
+// isPublished: true with a future publishDate (INVALID_PUBLISH_DATE), and without isPublished the article
+// becomes visible at its publishDate. The SEO title and description are the global title_tag and
 // description_tag metafields, which the online store's theme renders; blank ones are left out.
 function articleFields(input: ArticleInput) {
   const seo = [
@@ -396,7 +437,7 @@ function articleFields(input: ArticleInput) {
     tags: input.tags,
     author: { name: input.author },
     handle: input.handle,
-    isPublished: input.isPublished,
+    ...(input.publishAt ? { publishDate: input.publishAt.toISOString() } : { isPublished: false }),
     ...(input.image ? { image: { url: input.image.url, altText: input.image.altText } } : {}),
     ...(seo.length ? { metafields: seo } : {}),
   };

@@ -8,6 +8,7 @@ import {
   decimal,
   gid,
   isoSeconds,
+  isVisible,
   parseId,
   scopeList,
   slug,
@@ -591,7 +592,8 @@ export class AdminResolvers {
       body: article.body,
       summary: article.summary,
       tags: article.tags,
-      isPublished: article.isPublished,
+      // A scheduled article is published from its publishedAt on.
+      isPublished: isVisible(article, this.state.clock.now()),
       publishedAt: article.publishedAt && isoSeconds(article.publishedAt),
       createdAt: isoSeconds(article.createdAt),
       updatedAt: isoSeconds(article.updatedAt),
@@ -732,8 +734,8 @@ export class AdminResolvers {
       summary: fields.summary ?? null,
       tags: fields.tags ?? [],
       authorName: author,
-      // Without isPublished an article is visible at once, or from its publishDate.
-      isPublished: fields.isPublished ?? (fields.publishDate ? fields.publishDate <= now : true),
+      // Without isPublished an article is visible at once, or from its publishDate (scheduled).
+      isPublished: fields.isPublished ?? true,
       publishedAt: null,
       templateSuffix: fields.templateSuffix ?? null,
       image: image ?? null,
@@ -791,8 +793,12 @@ export class AdminResolvers {
     if (input.templateSuffix !== undefined) article.templateSuffix = fields.templateSuffix ?? null;
     if (image !== undefined) article.image = image;
     if (fields.isPublished !== undefined) {
-      article.publishedAt = fields.isPublished ? (article.publishedAt ?? fields.publishDate ?? now) : null;
+      article.publishedAt = fields.isPublished ? (fields.publishDate ?? article.publishedAt ?? now) : null;
       article.isPublished = fields.isPublished;
+    } else if (fields.publishDate) {
+      // A publishDate alone (re)schedules the article (the emulator's reading of ArticleUpdateInput).
+      article.isPublished = true;
+      article.publishedAt = fields.publishDate;
     }
     this.upsertMetafields(article, fields.metafields ?? []);
     article.updatedAt = now;

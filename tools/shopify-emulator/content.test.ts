@@ -311,6 +311,59 @@ describe("articles", () => {
     });
   });
 
+  it("a future publishDate without isPublished schedules the article: hidden until then, the admin page says when", async () => {
+    const at = new Date(env.emulator.now().getTime() + 3 * 3600_000);
+    const input: Record<string, unknown> = articleInput({ image: null, publishDate: at.toISOString() });
+    delete input.isPublished;
+    const { article, userErrors } = (await env.gql(DEV_STORE, token, CREATE, { article: input })).body.data
+      .articleCreate;
+    expect(userErrors).toEqual([]);
+    const publishedAt = at.toISOString().replace(/\.\d{3}Z$/, "Z");
+    expect(article).toMatchObject({ isPublished: false, publishedAt });
+    const page = () =>
+      fetch(`${env.emulator.url}/store/dev-store/content/articles/${article.id.split("/").pop()}`).then((r) =>
+        r.text(),
+      );
+    expect(await page()).toContain(`data-published="false" data-publish-date="${at.toISOString()}"`);
+    expect(await page()).toContain(`Visible on ${at.toISOString()}`);
+
+    env.emulator.advanceTime(3 * 3600_000);
+    const read = await env.gql(
+      DEV_STORE,
+      token,
+      `query($id: ID!) { node(id: $id) { ... on Article { isPublished } } }`,
+      {
+        id: article.id,
+      },
+    );
+    expect(read.body.data.node).toEqual({ isPublished: true });
+    expect(await page()).toContain('data-published="true"');
+  });
+
+  it("isPublished true with a future publishDate is INVALID_PUBLISH_DATE; a publishDate alone reschedules an article", async () => {
+    const later = new Date(env.emulator.now().getTime() + 86_400_000).toISOString();
+    const refused = await env.gql(DEV_STORE, token, CREATE, {
+      article: articleInput({ image: null, isPublished: true, publishDate: later }),
+    });
+    expect(refused.body.data.articleCreate).toEqual({
+      article: null,
+      userErrors: [
+        {
+          field: ["article", "publishDate"],
+          message: "Can’t set isPublished to true and also set a future publish date.",
+          code: "INVALID_PUBLISH_DATE",
+        },
+      ],
+    });
+    const created = await env.gql(DEV_STORE, token, CREATE, { article: articleInput({ image: null }) });
+    const id = created.body.data.articleCreate.article.id;
+    await env.gql(DEV_STORE, token, UPDATE, { id, article: { publishDate: later } });
+    expect(env.emulator.shop(DEV_STORE).articles()[0]).toMatchObject({
+      isPublished: true,
+      publishedAt: new Date(later),
+    });
+  });
+
   it("an image URL that is not an image, or not reachable, is UPLOAD_FAILED and creates nothing", async () => {
     for (const url of [
       `${imagesUrl}/page.html`,

@@ -2,7 +2,7 @@
 // Plain HTML with two forms, so both a browser and a test's fetch can approve or decline.
 
 import { awaitingAnswer } from "./billing";
-import type { Charge } from "./state";
+import { isVisible, type Charge } from "./state";
 
 // What Shopify shows for a real charge on a development store instead of Approve (laravel-shopify #84).
 export const UPGRADE_MESSAGE =
@@ -92,14 +92,23 @@ export function articlePage(
     title: string;
     body: string;
     isPublished: boolean;
+    publishedAt: Date | null;
     image: { url: string; altText: string | null } | null;
   },
   blogTitle: string,
+  now: Date,
 ): string {
   const image = article.image
     ? `<img src="${escape(article.image.url)}" alt="${escape(article.image.altText ?? "")}" style="max-width:100%">`
     : "";
-  const state = article.isPublished ? "Visible" : "Hidden";
+  const visible = isVisible(article, now);
+  const publishDate = article.isPublished && article.publishedAt ? article.publishedAt.toISOString() : "";
+  // The admin says "Visible (as of <date>)", "Visible on <date>" for a scheduled one, or "Hidden".
+  const state = visible
+    ? `Visible (as of ${publishDate})`
+    : publishDate
+      ? `Visible on ${publishDate}`
+      : "Hidden";
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>${escape(article.title)} · Blog posts · ${escape(shopName)}</title>
@@ -108,7 +117,7 @@ export function articlePage(
 <body>
   <p>${escape(shopName)} · Blog posts · ${escape(blogTitle)}</p>
   <h1>${escape(article.title)}</h1>
-  <p>Visibility: <span class="state" data-published="${article.isPublished}">${state}</span></p>
+  <p>Visibility: <span class="state" data-published="${visible}" data-publish-date="${publishDate}">${state}</span></p>
   ${image}
   <article>${article.body}</article>
 </body>

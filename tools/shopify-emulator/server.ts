@@ -217,7 +217,7 @@ function adminArticle(emulator: ShopifyEmulator, handle: string, id: string): Ht
   const article = blog?.articles.find((a) => a.id === Number(id));
   if (!shop || !blog || !article)
     return html(404, messagePage("Blog post not found", "This blog post does not exist or was deleted."));
-  return html(200, articlePage(shop.name, article, blog.title));
+  return html(200, articlePage(shop.name, article, blog.title, emulator.now()));
 }
 
 async function route(emulator: ShopifyEmulator, req: IncomingMessage): Promise<HttpResult> {

@@ -120,6 +120,8 @@ export interface Article {
   summary: string | null;
   tags: string[];
   authorName: string | null;
+  // The visibility switch. An article switched on is visible from publishedAt, which may be in the future
+  // (scheduled with publishDate); switched off, publishedAt is null.
   isPublished: boolean;
   publishedAt: Date | null;
   templateSuffix: string | null;
@@ -127,6 +129,11 @@ export interface Article {
   metafields: Metafield[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Shopify's Article.isPublished: switched on and its publish time reached. */
+export function isVisible(article: Pick<Article, "isPublished" | "publishedAt">, now: Date): boolean {
+  return article.isPublished && article.publishedAt !== null && article.publishedAt <= now;
 }
 
 export type ProductStatus = "ACTIVE" | "DRAFT" | "ARCHIVED";

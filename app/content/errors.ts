@@ -1,6 +1,6 @@
 // Expected failures of the content studio, mapped to 4xx answers by app/http/errors.server.ts.
 
-export type ContentKind = "brief" | "draft" | "version" | "cover" | "job" | "blog";
+export type ContentKind = "brief" | "draft" | "version" | "cover" | "job" | "blog" | "automation" | "topic";
 
 /** An id that names nothing of this shop: another shop's ids are not found either. */
 export class ContentNotFound extends Error {

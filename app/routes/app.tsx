@@ -37,6 +37,7 @@ export default function App() {
         </Link>
         <Link to="/app/briefs">Briefs</Link>
         <Link to="/app/drafts">Drafts</Link>
+        <Link to="/app/automations">Automations</Link>
         <Link to="/app/billing">Billing</Link>
       </NavMenu>
       <LowBalanceBanner alert={lowBalance} />

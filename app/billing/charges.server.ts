@@ -1,12 +1,14 @@
 // Asks Shopify for charges: the store owner approves them on Shopify's confirmation page and comes back
 // to app/routes/app.billing.return.tsx. Nothing is granted here; only a charge read back from Shopify as
-// ACTIVE grants credits.
+// ACTIVE grants credits. Plans go through shopify-app-remix's billing.request; top-ups are created here,
+// because billing.request drops the purchase it created and the page shows a top-up pending by its id.
 import { BillingReplacementBehavior } from "@shopify/shopify-api";
 import type { Db } from "../db/connect.server";
 import { OPEN_STATUSES } from "./cycle.server";
 import { recordSubscription } from "./subscriptions.server";
-import { isDevelopmentStore, type AdminGraphql } from "../shopify/admin-api.server";
-import type { Plan, TopUpPack } from "./plans";
+import { createPurchase, isDevelopmentStore, type AdminGraphql } from "../shopify/admin-api.server";
+import { CURRENCY, type Plan, type TopUpPack } from "./plans";
+import { recordTopUpRequest } from "./top-ups.server";
 
 type ReplacementBehavior = BillingReplacementBehavior;
 
@@ -57,8 +59,27 @@ export function requestPlan(billing: Billing, current: Plan, next: Plan, testCha
   });
 }
 
-export function requestTopUp(billing: Billing, pack: TopUpPack, testCharge: boolean, url: string) {
-  return billing.request({ plan: pack.name, isTest: testCharge, returnUrl: url });
+/**
+ * Creates a top-up pack's one-time purchase on Shopify and keeps it as pending (recordTopUpRequest);
+ * answers the confirmation page to send the store owner to, or null if Shopify gave none.
+ */
+export async function requestTopUp(
+  db: Db,
+  graphql: AdminGraphql,
+  shopId: string,
+  pack: TopUpPack,
+  testCharge: boolean,
+  url: string,
+  now = new Date(),
+) {
+  const { purchase, confirmationUrl } = await createPurchase(graphql, {
+    name: pack.name,
+    price: { amount: pack.price, currencyCode: CURRENCY },
+    returnUrl: url,
+    test: testCharge,
+  });
+  await recordTopUpRequest(db, shopId, pack, purchase, confirmationUrl, now);
+  return confirmationUrl;
 }
 
 /**

@@ -23,6 +23,7 @@ import { z } from "zod";
 import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
 import { billingOverview } from "../billing-page/overview.server";
+import { chargesAwaitingShopify } from "../billing-page/top-up-purchases.server";
 import { noticeFrom } from "../billing-page/notices";
 import {
   cancelPlan,
@@ -78,6 +79,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     const locale = pageLocale(search.get("locale"));
     return {
       ...overview,
+      charges: await chargesAwaitingShopify(db, shop.id),
       locale,
       // Named by a code the server knows, never by text from the URL, and only if the state agrees.
       notice: noticeFrom(search, {
@@ -118,7 +120,7 @@ const intent = z.discriminatedUnion("intent", [
  * shop's own records): bad input answers 4xx before Shopify is asked anything.
  */
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const { session, billing, admin } = await authenticate.admin(request);
+  const { session, billing, admin, redirect } = await authenticate.admin(request);
   return withHttpErrors(async () => {
     const parsed = intent.safeParse(Object.fromEntries(await requireFormData(request)));
     if (!parsed.success)
@@ -182,12 +184,17 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         const pack = topUpPackByKey(parsed.data.pack);
         if (!pack)
           return httpError(400, "No such top-up pack", { fieldErrors: { pack: ["No such top-up pack"] } });
-        return requestTopUp(
-          billing,
+        const confirmationUrl = await requestTopUp(
+          db,
+          admin.graphql,
+          shop.id,
           pack,
           await testCharge(),
           returnUrl(session.shop, env.SHOPIFY_API_KEY, "top-up"),
         );
+        if (!confirmationUrl) return httpError(422, "Shopify gave no page to approve this top-up on");
+        // As billing.request does: App Bridge sends the admin (the top window) to the confirmation page.
+        return redirect(confirmationUrl, { target: "_top" });
       }
       case INTENTS.cancel:
         return cancel();
@@ -411,6 +418,14 @@ function PlanCard({
   confirm: (pending: Pending) => void;
 }) {
   const status = STATUS[data.status];
+  const declined = data.charges.declinedPlan;
+  const change = declined && data.plans.find((plan) => plan.key === declined.key)?.change;
+  const declinedChange =
+    change === "upgrade"
+      ? `The upgrade to ${declined?.name}`
+      : change === "downgrade"
+        ? `The change to ${declined?.name}`
+        : `Keeping ${declined?.name}`;
   return (
     <Card>
       <BlockStack gap="300">
@@ -429,6 +444,11 @@ function PlanCard({
         )}
         {data.status === "pending" && (
           <Text as="p">Shopify is waiting for the plan&apos;s approval on its confirmation page.</Text>
+        )}
+        {declined && (
+          <Banner tone="warning" title={`${declinedChange} declined in Shopify`}>
+            {`Nothing changed: you are on ${data.plan.name} with the same credits. Choose ${declined.name} again below to change plan.`}
+          </Banner>
         )}
         {data.scheduled ? (
           <Banner
@@ -515,6 +535,34 @@ function TopUpCard({ data, f, busy }: { data: Data; f: Format; busy: boolean }) 
               : `Paid plans' credits cost from ${f.perCredit(Math.min(...data.plans.filter((p) => p.price > 0).map((p) => p.pricePerCredit)))}.`
           }`}
         </Text>
+        {data.charges.pendingTopUps.length > 0 && (
+          <BlockStack gap="100">
+            <Text as="h3" variant="headingSm">
+              Waiting for Shopify
+            </Text>
+            <ul style={{ margin: 0, padding: 0, listStyle: "none" }} aria-label="Pending top-ups">
+              {data.charges.pendingTopUps.map((purchase) => (
+                <li key={purchase.id}>
+                  <InlineStack gap="200" wrap blockAlign="center">
+                    <Text as="span">{`${f.credits(purchase.credits)}: waiting for approval in Shopify`}</Text>
+                    {purchase.test && <Badge tone="info">Test charge</Badge>}
+                    {purchase.approvalUrl && (
+                      // The admin (the top window) opens Shopify's confirmation page, as after Buy.
+                      <Button
+                        variant="plain"
+                        url={purchase.approvalUrl}
+                        target="_top"
+                        accessibilityLabel={`Approve ${f.credits(purchase.credits)} in Shopify`}
+                      >
+                        Approve in Shopify
+                      </Button>
+                    )}
+                  </InlineStack>
+                </li>
+              ))}
+            </ul>
+          </BlockStack>
+        )}
         <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
           {data.topUpPacks.map((pack) => (
             <Box key={pack.key} padding="300" borderWidth="025" borderColor="border" borderRadius="200">

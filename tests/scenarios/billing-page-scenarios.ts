@@ -10,12 +10,15 @@ import { reconcileBilling } from "../../app/billing/reconcile.server";
 import type { Engine } from "../../app/db/connect.server";
 import { captureReservation } from "../../app/ledger/capture-reservation.server";
 import { checkInvariants } from "../../app/ledger/check-invariants.server";
+import { chargesAwaitingShopify } from "../../app/billing-page/top-up-purchases.server";
 import { reserveCredits } from "../../app/ledger/reserve-credits.server";
 import type { DeferredApproval } from "../../tools/shopify-emulator/state";
 import { startAppHarness, type AppHarness } from "../app-harness";
+import { webhookHeaders } from "../shopify-webhook";
 
 const BILLING_PAGE = "routes/app.billing._index";
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 interface Lot {
   label: string;
@@ -40,6 +43,16 @@ interface Page {
   topUpPacks: { key: string; pricePerCredit: number }[];
   recent: { label: string; credits: number; postedAfter: number }[];
   notice: { tone: string; text: string; toast: boolean } | null;
+  charges: {
+    pendingTopUps: {
+      id: string;
+      packKey: string;
+      credits: number;
+      test: boolean;
+      approvalUrl: string | null;
+    }[];
+    declinedPlan: { key: string; name: string } | null;
+  };
 }
 
 export function billingPageScenarios(engine: Engine) {
@@ -267,6 +280,169 @@ export function billingPageScenarios(engine: Engine) {
       const { shop, balance } = await crossBoundary(store, chargeId);
       expect(shop.planKey).toBe("starter");
       expect(balance.plan).toMatchObject({ allowance: 100, used: 0 });
+    });
+
+    /** Buy's answer: the 401 naming Shopify's confirmation page, its charge id and the purchase's gid. */
+    async function pendingTopUp(domain: string, pack: string) {
+      const response = await h.submitBilling(domain, { intent: "buy-top-up", pack });
+      const chargeId = h.chargeIdFrom(response);
+      return {
+        chargeId,
+        gid: `gid://shopify/AppPurchaseOneTime/${chargeId}`,
+        confirmationUrl: response.headers.get("X-Shopify-API-Request-Failure-Reauthorize-Url"),
+      };
+    }
+    const topUpGrants = async (domain: string) =>
+      h.db.creditGrant.findMany({ where: { shop: { domain }, kind: "top_up" } });
+
+    test("a top-up Shopify has not confirmed shows as pending with its approval page; the webhook's ACTIVE grants it once and it is pending no more", async () => {
+      const store = await installedStore();
+      const bought = await pendingTopUp(store, "pack-100");
+      const pending = await open(store);
+      expect(pending.charges.pendingTopUps).toEqual([
+        {
+          id: bought.gid,
+          packKey: "pack-100",
+          credits: 100,
+          test: false,
+          approvalUrl: bought.confirmationUrl,
+          createdAt: expect.any(String),
+        },
+      ]);
+      expect(pending.balance).toMatchObject({ available: 10, topUp: 0 });
+
+      // Approved on Shopify's page; only the webhook reaches the app (no return visit yet).
+      const { redirectUrl } = h.emulator.approveCharge(bought.chargeId);
+      await h.emulator.webhooks.idle();
+      const [webhook] = h.emulator.webhooks.deliveries({
+        shop: store,
+        topic: "app_purchases_one_time/update",
+      });
+      expect(webhook?.status).toBe(200);
+      const granted = await open(store);
+      expect(granted.charges.pendingTopUps).toEqual([]);
+      expect(granted.balance).toMatchObject({ available: 110, topUp: 100 });
+
+      // Shopify's retry, a duplicate and the late return visit grant nothing more.
+      await h.emulator.webhooks.redeliver(webhook!.webhookId);
+      h.emulator.webhooks.duplicate(webhook!.webhookId);
+      await h.emulator.webhooks.idle();
+      const back = await h.returnFrom(store, redirectUrl);
+      expect(new URL(back.headers.get("location")!, h.appUrl).searchParams.get("notice")).toBe(
+        "top-up-added",
+      );
+      expect(await topUpGrants(store)).toMatchObject([{ amount: 100, sourceKey: `purchase:${bought.gid}` }]);
+      expect(await open(store)).toMatchObject({
+        charges: { pendingTopUps: [] },
+        balance: { available: 110 },
+      });
+      expect(await h.db.topUpPurchase.findUnique({ where: { id: bought.gid } })).toMatchObject({
+        status: "ACTIVE",
+      });
+    });
+
+    test("a declined top-up drops off, and one nobody answered drops off when Shopify expires it, or two days on if its webhook was lost", async () => {
+      const store = await installedStore();
+      const declined = await pendingTopUp(store, "pack-25");
+      const unanswered = await pendingTopUp(store, "pack-500");
+      expect((await open(store)).charges.pendingTopUps.map((p) => p.packKey)).toEqual([
+        "pack-25",
+        "pack-500",
+      ]);
+
+      h.emulator.declineCharge(declined.chargeId);
+      await h.emulator.webhooks.idle();
+      expect((await open(store)).charges.pendingTopUps.map((p) => p.packKey)).toEqual(["pack-500"]);
+
+      // Shopify expires the unanswered one after two days; its webhook is lost.
+      h.emulator.webhooks.mode = "hold";
+      try {
+        expect(h.emulator.advanceTime(3 * DAY).expired.map((c) => c.id)).toEqual([
+          Number(unanswered.chargeId),
+        ]);
+        for (const held of h.emulator.webhooks.held()) h.emulator.webhooks.drop(held.webhookId);
+      } finally {
+        h.emulator.webhooks.mode = "auto";
+      }
+      const { id: shopId } = await h.shopRow(store);
+      const now = new Date();
+      expect((await chargesAwaitingShopify(h.db, shopId, now)).pendingTopUps).toHaveLength(1);
+      expect(
+        (await chargesAwaitingShopify(h.db, shopId, new Date(now.getTime() + 2 * DAY + MINUTE)))
+          .pendingTopUps,
+      ).toEqual([]);
+
+      // A read-back that sees it EXPIRED (here the retried webhook) settles the row for good.
+      const third = await pendingTopUp(store, "pack-100");
+      h.emulator.advanceTime(3 * DAY);
+      await h.emulator.webhooks.idle();
+      expect(await h.db.topUpPurchase.findUnique({ where: { id: third.gid } })).toMatchObject({
+        status: "EXPIRED",
+      });
+      expect(await h.db.topUpPurchase.findUnique({ where: { id: declined.gid } })).toMatchObject({
+        status: "DECLINED",
+      });
+      expect((await open(store)).charges.pendingTopUps.map((p) => p.packKey)).toEqual(["pack-500"]);
+      expect(await topUpGrants(store)).toEqual([]);
+    });
+
+    test("another shop's purchase id, by webhook or return visit, changes nothing for either shop", async () => {
+      const alice = await installedStore();
+      const bob = await installedStore();
+      const bought = await pendingTopUp(alice, "pack-500");
+      // Approved on Shopify, and its genuine webhook held back: only the forged one reaches the app.
+      h.emulator.webhooks.mode = "hold";
+      h.emulator.approveCharge(bought.chargeId);
+      // Signed, and bound to bob's shop as the body says, but naming alice's purchase.
+      const raw = JSON.stringify({
+        app_purchase_one_time: {
+          admin_graphql_api_id: bought.gid,
+          admin_graphql_api_shop_id: `gid://shopify/Shop/${h.emulator.shop(bob).record.id}`,
+          name: "Top-up: 500 credits",
+          status: "ACTIVE",
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+        },
+      });
+      try {
+        const forged = await fetch(`${h.appUrl}/webhooks/app_purchases_one_time/update`, {
+          method: "POST",
+          headers: webhookHeaders({ topic: "app_purchases_one_time/update", shop: bob, raw }),
+          body: raw,
+        });
+        expect(forged.status).toBe(200);
+        const back = await h.openDocument(
+          bob,
+          `/app/billing/return?kind=top-up&charge_id=${bought.chargeId}`,
+        );
+        expect(back.status).toBe(404);
+        expect(await topUpGrants(alice)).toEqual([]);
+        expect(await topUpGrants(bob)).toEqual([]);
+        expect(await h.db.topUpPurchase.findMany({ where: { shop: { domain: bob } } })).toEqual([]);
+        expect((await open(alice)).charges.pendingTopUps.map((p) => p.id)).toEqual([bought.gid]);
+        expect((await open(bob)).charges.pendingTopUps).toEqual([]);
+      } finally {
+        for (const held of h.emulator.webhooks.held()) h.emulator.webhooks.drop(held.webhookId);
+        h.emulator.webhooks.mode = "auto";
+      }
+    });
+
+    test("a declined upgrade is named on the page, which shows the plan and credits as they were", async () => {
+      const store = await installedStore();
+      await approved(store, { intent: "upgrade", plan: "starter" });
+      const before = await open(store);
+      expect(before.charges.declinedPlan).toBeNull();
+      const chargeId = h.chargeIdFrom(await h.submitBilling(store, { intent: "upgrade", plan: "growth" }));
+      h.emulator.declineCharge(chargeId);
+      await h.emulator.webhooks.idle();
+      const after = await open(store);
+      expect(after.charges.declinedPlan).toEqual({ key: "growth", name: "Growth" });
+      expect(after).toMatchObject({ plan: { key: "starter" }, status: "active", balance: before.balance });
+      // A day later the page no longer brings it up.
+      const { id: shopId } = await h.shopRow(store);
+      expect(
+        (await chargesAwaitingShopify(h.db, shopId, new Date(Date.now() + DAY + MINUTE))).declinedPlan,
+      ).toBeNull();
     });
   });
 }

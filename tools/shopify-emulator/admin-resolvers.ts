@@ -2,6 +2,7 @@
 // lookup is scoped to the requesting shop, so another shop's ids resolve to null like on Shopify.
 
 import { discountFor, type Billing, type UserError } from "./billing";
+import type { FlowHost } from "./flow";
 import { GqlFieldError, type Args, type GqlObject } from "./gql-executor";
 import type { ImageHost } from "./images";
 import {
@@ -403,6 +404,7 @@ export class AdminResolvers {
     private readonly billing: Billing,
     shopDomain: string,
     private readonly images: ImageHost,
+    private readonly flow: FlowHost,
   ) {
     this.shop = state.requireShop(shopDomain);
   }
@@ -510,6 +512,13 @@ export class AdminResolvers {
         this.requireScope("articleUpdate", "write_content");
         return this.articleUpdate(requiredString(args.id, "id"), args.article);
       },
+      // Needs no access scope: a trigger can only start the merchant's own workflows.
+      flowTriggerReceive: (args: Args) => ({
+        __typename: "FlowTriggerReceivePayload",
+        userErrors: userErrors(
+          this.flow.receiveTrigger(this.shop.domain, requiredString(args.handle, "handle"), args.payload),
+        ),
+      }),
     };
   }
 

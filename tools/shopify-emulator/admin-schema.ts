@@ -39,6 +39,7 @@ export const adminSchema: Schema = {
     "ProductStatus",
     "CountPrecision",
     "WebhookSubscriptionTopic",
+    "JSON",
   ]),
   types: {
     QueryRoot: {
@@ -69,6 +70,8 @@ export const adminSchema: Schema = {
         appSubscriptionCancel: { type: "AppSubscriptionCancelPayload", args: ["id", "prorate"] },
         articleCreate: { type: "ArticleCreatePayload", args: ["article"] },
         articleUpdate: { type: "ArticleUpdatePayload", args: ["id", "article"] },
+        // `body` (a JSON string) is deprecated; handle + payload is the current form.
+        flowTriggerReceive: { type: "FlowTriggerReceivePayload", args: ["handle", "payload"] },
       },
     },
     Node: {
@@ -295,6 +298,7 @@ export const adminSchema: Schema = {
       fields: { field: "[String!]", message: "String!", code: "ArticleUpdateUserErrorCode" },
     },
     ArticleUpdatePayload: { fields: { article: "Article", userErrors: "[ArticleUpdateUserError!]!" } },
+    FlowTriggerReceivePayload: { fields: { userErrors: "[UserError!]!" } },
   },
 };
 

@@ -45,6 +45,7 @@ export const USAGE = `Usage: node --import tsx tools/shopify-emulator/cli.ts [fl
   --webhook-path TOPIC=PATH   override a webhook route, repeatable
   --hold-webhooks             queue webhooks until released (POST /_emulator/webhooks/release)
   --state-file PATH           keep shops, charges and tokens in PATH across restarts (SHOPIFY_EMULATOR_STATE)
+  --extensions-dir PATH       the app's Flow extensions (PATH/*/shopify.extension.toml; default ./extensions)
   --help                      this text`;
 
 export class UsageError extends Error {}
@@ -124,6 +125,7 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
         "deferred-approval": { type: "string" },
         "hold-webhooks": { type: "boolean" },
         "state-file": { type: "string" },
+        "extensions-dir": { type: "string" },
         help: { type: "boolean" },
       },
     }));
@@ -192,6 +194,7 @@ export function parseEmulatorArgs(argv: string[], env: Env = process.env): CliOp
   if (webhookPaths) options.webhookPaths = Object.fromEntries(webhookPaths);
   if (values["deferred-approval"] !== undefined)
     options.deferredApproval = deferredApproval(values["deferred-approval"]);
+  if (values["extensions-dir"] !== undefined) options.extensionsDir = values["extensions-dir"];
   return {
     options,
     holdWebhooks: values["hold-webhooks"] ?? false,

@@ -129,6 +129,25 @@ const routes: [method: string, pattern: RegExp, handler: Handler][] = [
     /^\/shops\/([^/]+)\/offline-token$/,
     (emu, _p, [domain]) => ({ accessToken: emu.grantOfflineToken(domain!) }),
   ],
+  [
+    "GET",
+    /^\/shops\/([^/]+)\/flow-triggers$/,
+    (emu, _p, [domain]) => ({ triggers: emu.shop(domain!).flowTriggers() }),
+  ],
+  [
+    "POST",
+    /^\/shops\/([^/]+)\/flow-actions\/([^/]+)$/,
+    (emu, p, [domain, handle]) => {
+      const properties = p.properties ?? {};
+      if (typeof properties !== "object" || properties === null || Array.isArray(properties))
+        throw new Error("properties must be an object");
+      return emu.invokeFlowAction(domain!, handle!, properties as Record<string, unknown>, {
+        actionRunId: typeof p.actionRunId === "string" ? p.actionRunId : undefined,
+        secret: typeof p.secret === "string" ? p.secret : undefined,
+      });
+    },
+  ],
+  ["GET", /^\/flow\/extensions$/, (emu) => ({ extensions: emu.flow.extensions() })],
   ["POST", /^\/charges\/([^/]+)\/approve$/, (emu, _p, [id]) => emu.approveCharge(id!)],
   ["POST", /^\/charges\/([^/]+)\/decline$/, (emu, _p, [id]) => emu.declineCharge(id!)],
   ["POST", /^\/charges\/expire-stale$/, (emu) => ({ expired: emu.expireStaleCharges() })],

@@ -3,6 +3,7 @@
 
 import { AdminResolvers } from "./admin-resolvers";
 import { Billing, DEFAULT_APPROVAL_TIMEOUT_MS, type Decision } from "./billing";
+import { FlowHost, type FlowActionCall } from "./flow";
 import { ImageHost } from "./images";
 import { scopesUpdatePayload, topicPayload, type CustomerRef } from "./payloads";
 import {
@@ -52,6 +53,9 @@ export interface EmulatorOptions {
   // frame's stand-in App Bridge maps admin.shopify.com back to the emulator. Tests that fetch the
   // confirmation page directly keep the default (false).
   adminConfirmationUrls?: boolean;
+  // Where the app's Flow extensions are (<dir>/*/shopify.extension.toml): the triggers flowTriggerReceive
+  // accepts and the actions invokeFlowAction runs. Default: extensions/ in the working directory.
+  extensionsDir?: string;
 }
 
 export interface ClockStep {
@@ -67,6 +71,8 @@ export class ShopifyEmulator {
   readonly tokens: TokenIssuer;
   readonly scopes: string;
   readonly images: ImageHost;
+  // Shopify Flow: triggers received, actions invoked (in memory only, like webhook history).
+  readonly flow: FlowHost;
   // The GraphQL cost bucket of each store (app and store), in memory only.
   private readonly buckets = new Map<string, LeakyBucket>();
 
@@ -93,6 +99,12 @@ export class ShopifyEmulator {
       deferredApproval: options.deferredApproval ?? "pending-until-cycle",
     });
     this.tokens = new TokenIssuer(this.state, { apiKey: options.apiKey, apiSecret: options.apiSecret });
+    this.flow = new FlowHost({
+      appUrl: options.appUrl,
+      apiSecret: options.apiSecret,
+      extensionsDir: options.extensionsDir,
+      now: () => clock.now(),
+    });
   }
 
   close(): Promise<void> {
@@ -112,6 +124,7 @@ export class ShopifyEmulator {
     const record = this.state.requireShop(domain);
     const state = this.state;
     const webhooks = this.webhooks;
+    const flow = this.flow;
     return {
       record,
       get installed() {
@@ -126,6 +139,7 @@ export class ShopifyEmulator {
         [...state.accessTokens.values()].filter((t) => t.shop === record.domain).map((t) => t.token),
       webhooks: (topic?: string) => webhooks.webhooks({ shop: record.domain, topic }),
       deliveries: (topic?: string) => webhooks.deliveries({ shop: record.domain, topic }),
+      flowTriggers: (handle?: string) => flow.triggersOf(record.domain, handle),
     };
   }
 
@@ -149,7 +163,7 @@ export class ShopifyEmulator {
 
   // Used by the GraphQL endpoint for each authenticated request.
   resolversFor(shop: string): AdminResolvers {
-    return new AdminResolvers(this.state, this.billing, shop, this.images);
+    return new AdminResolvers(this.state, this.billing, shop, this.images, this.flow);
   }
 
   // The store's GraphQL Admin API bucket: 1000 points restoring 100/s (throttle.ts).
@@ -183,6 +197,17 @@ export class ShopifyEmulator {
       "app/scopes_update",
       scopesUpdatePayload(record, previous, this.now()),
     );
+  }
+
+  // Shopify Flow runs the app's flow_action `handle` in a workflow of this shop: a signed POST to the
+  // app, answered with what the app said. The same actionRunId again is Flow's retry of that run.
+  invokeFlowAction(
+    shop: string,
+    handle: string,
+    properties: Record<string, unknown>,
+    options: { actionRunId?: string; secret?: string } = {},
+  ): Promise<FlowActionCall> {
+    return this.flow.invokeAction({ shop: this.state.requireShop(shop), handle, properties, ...options });
   }
 
   approveCharge(id: number | string): Decision {

@@ -12,3 +12,5 @@ export {
 } from "./webhooks";
 export { DEFAULT_SHOPS, DAY_MS, type ShopSeed, type Charge, type Subscription, type Purchase } from "./state";
 export { adminFrameUrl, hostParam, toEmulatorUrl, SHOPIFY_ADMIN_ORIGIN } from "./admin-urls";
+export { readFlowExtensions, type FlowExtension, type FlowField } from "./extensions";
+export type { FlowActionCall, FlowTriggerCall } from "./flow";

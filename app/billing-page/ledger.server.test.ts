@@ -23,7 +23,7 @@ async function readsOf(t: TestDb, step: () => Promise<unknown>) {
     }
     return next.value;
   }
-  driver.read = <T>(script: () => Script<T>) => read.call(driver, () => recording(script()));
+  driver.read = <T>(script: () => Script<T>) => read.call(driver, () => recording(script())) as Promise<T>;
   try {
     await step();
   } finally {

@@ -223,26 +223,27 @@ interface EntryRow {
 /**
  * The page's one statement: the keyset walk of the (shopId, id) index from the cursor (LIMIT, no OFFSET),
  * then for those rows only their grant, the draft a debit paid for (by its current title), the staff
- * member's name (online sessions carry it) or the automation's, and whether a newer page exists.
+ * member's name (online sessions carry it; the shop's are read once, not per row) or the automation's, and
+ * whether a newer page exists. Parameters: the shop, `newer`'s, the page's.
  */
 function pageSql(where: string, order: "ASC" | "DESC", bound: string, newer: string | null) {
-  return `SELECT e."id", e."type", e."credits", e."postedAfter", e."action", e."actor", e."reference",
-    e."test", e."createdAt", g."kind" AS "grantKind", g."sourceKey" AS "grantSourceKey",
-    d."id" AS "draftId", d."title" AS "draftTitle",
-    CASE
-      WHEN ${IS_STAFF} THEN (SELECT TRIM(COALESCE(s."firstName", '') || ' ' || COALESCE(s."lastName", ''))
-        FROM "Session" s JOIN "Shop" sh ON sh."domain" = s."shop"
-        WHERE sh."id" = e."shopId" AND s."firstName" IS NOT NULL
-          AND CAST(s."userId" AS TEXT) = substr(e."actor", 6)
-        ORDER BY s."id" LIMIT 1)
-      WHEN ${IS_AUTOMATION} THEN (SELECT a."name" FROM "Automation" a
-        WHERE a."id" = substr(e."actor", 12) AND a."shopId" = e."shopId")
-    END AS "actorName",
-    ${newer ?? "NULL"} AS "newer"
-  FROM (SELECT e.* FROM "LedgerEntry" e WHERE ${where}${bound} ORDER BY e."id" ${order} LIMIT ?) e
-  LEFT JOIN "CreditGrant" g ON g."id" = e."grantId"
-  LEFT JOIN "Draft" d ON e."type" = 'debit' AND d."id" = e."reference" AND d."shopId" = e."shopId"
-  ORDER BY e."id" ${order}`;
+  return `WITH "staff" AS (
+      SELECT CAST(s."userId" AS TEXT) AS "userId",
+        MIN(TRIM(COALESCE(s."firstName", '') || ' ' || COALESCE(s."lastName", ''))) AS "name"
+      FROM "Session" s
+      WHERE s."shop" = (SELECT sh."domain" FROM "Shop" sh WHERE sh."id" = ?) AND s."firstName" IS NOT NULL
+      GROUP BY s."userId")
+    SELECT e."id", e."type", e."credits", e."postedAfter", e."action", e."actor", e."reference",
+      e."test", e."createdAt", g."kind" AS "grantKind", g."sourceKey" AS "grantSourceKey",
+      d."id" AS "draftId", d."title" AS "draftTitle", COALESCE(st."name", a."name") AS "actorName",
+      ${newer ?? "NULL"} AS "newer"
+    FROM (SELECT e.* FROM "LedgerEntry" e WHERE ${where}${bound} ORDER BY e."id" ${order} LIMIT ?) e
+    LEFT JOIN "CreditGrant" g ON g."id" = e."grantId"
+    LEFT JOIN "Draft" d ON e."type" = 'debit' AND d."id" = e."reference" AND d."shopId" = e."shopId"
+    LEFT JOIN "staff" st ON ${IS_STAFF} AND st."userId" = substr(e."actor", 6)
+    LEFT JOIN "Automation" a ON ${IS_AUTOMATION} AND a."id" = substr(e."actor", 12)
+      AND a."shopId" = e."shopId"
+    ORDER BY e."id" ${order}`;
 }
 
 export interface ListLedgerOptions {
@@ -276,7 +277,13 @@ export async function listLedger(
     ? `(SELECT 1 FROM "LedgerEntry" e WHERE ${where} AND e."id" >= ? ORDER BY e."id" LIMIT 1)`
     : null;
   const sql = pageSql(where, backwards ? "ASC" : "DESC", bound, newer);
-  const values = [...(askNewer ? [...params, cursor.after] : []), ...params, ...boundParams, take + 1];
+  const values = [
+    shopId,
+    ...(askNewer ? [...params, cursor.after] : []),
+    ...params,
+    ...boundParams,
+    take + 1,
+  ];
   const found = await moneyDriverOf(db).read(() => query<EntryRow & Row>(sql, ...values));
   const more = found.length > take;
   const entries = found.slice(0, take);

@@ -313,7 +313,9 @@ describe.each(ENGINES)("spending credits on %s", (engine) => {
 
   describe("automation.run: a draft saved to the store's blog without anyone at the page", () => {
     const BLOG = "gid://shopify/Blog/7";
-    const runRequest = (publishAt: string | null = null): JobRequest => ({
+    const runRequest = (
+      publishAt: string | null = null,
+    ): Extract<JobRequest, { kind: "automation.run" }> => ({
       kind: "automation.run",
       brief: BRIEF,
       blogId: BLOG,

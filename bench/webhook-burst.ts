@@ -29,8 +29,8 @@ const SHOPS = 25;
 const PURCHASES_PER_SHOP = 3;
 
 const ROOT = new URL("..", import.meta.url).pathname;
-const API_KEY = "bench-api-key";
-const API_SECRET = "bench-api-secret";
+export const API_KEY = "bench-api-key";
+export const API_SECRET = "bench-api-secret";
 const APP_URL = "https://app.example.com"; // production refuses http://; requests go to 127.0.0.1 directly
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36";
 
@@ -119,14 +119,14 @@ function groupCpuMs(pgid: number): number {
   return total;
 }
 
-interface App {
+export interface App {
   url: string;
   cpuMs(): number;
   output(): string;
   stop(): Promise<void>;
 }
 
-async function startApp(build: AppBuild, databaseUrl: string, emulatorUrl: string, logLevel: string) {
+export async function startApp(build: AppBuild, databaseUrl: string, emulatorUrl: string, logLevel: string) {
   const port = await freePort();
   // BENCH_APP_CPU_PROF=<dir>: a probe, not the measured setup. npm start's command (node scripts/serve.mjs)
   // run directly with a V8 CPU profile, written when the server stops (NODE_OPTIONS may not carry it).
@@ -203,7 +203,7 @@ function signed(topic: string, shop: string, body: unknown, webhookId = randomUU
   };
 }
 
-const percentile = (sorted: number[], p: number) =>
+export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 async function burst(app: App, label: string, sends: Send[], concurrency = CONCURRENCY): Promise<Burst> {

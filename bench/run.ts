@@ -2,7 +2,8 @@
 // long ledger, then webhook bursts against the production build (bench/webhook-burst.ts). Exits non-zero
 // only when something errors; a missed target prints MISSED. `npm run bench -- ledger`,
 // `npm run bench -- ledger-page` (bench/ledger-page.ts: the Activity Ledger's page and CSV export) or
-// `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks).
+// `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks);
+// `npm run bench -- web-vitals` (bench/web-vitals.ts: the Billing page of the production build in Chromium).
 import type { Engine } from "../app/db/connect.server";
 import { createTestDb, ENGINES, type TestDb } from "../tests/db";
 import { balanceReads } from "./balance-read";
@@ -15,8 +16,10 @@ import { fundedShops } from "./shops";
 import { statementsPerOp } from "./statement-count";
 import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
 import { buildApp, webhookBurst, type AppBuild, type WebhookEngineResult } from "./webhook-burst";
+import { webVitalsBench } from "./web-vitals";
+import { printWebVitalsReport } from "./web-vitals-report";
 
-const PARTS = ["ledger", "ledger-page", "webhooks"] as const;
+const PARTS = ["ledger", "ledger-page", "webhooks", "web-vitals"] as const;
 const asked = process.argv.slice(2).concat(process.env.BENCH ? process.env.BENCH.split(",") : []);
 for (const part of asked)
   if (!(PARTS as readonly string[]).includes(part)) {
@@ -108,6 +111,17 @@ async function main(): Promise<void> {
         results.push(await webhookBurst(appBuild, engine));
       }
       printWebhookReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+    } finally {
+      appBuild.remove();
+      appBuild = undefined;
+    }
+  }
+  if (runs("web-vitals")) {
+    console.log("web-vitals: npm run build in a temp copy");
+    appBuild = await buildApp();
+    try {
+      const result = await webVitalsBench(appBuild);
+      printWebVitalsReport(`${machine()}; load average at the end ${loadAverage()}`, result);
     } finally {
       appBuild.remove();
       appBuild = undefined;

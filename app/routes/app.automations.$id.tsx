@@ -253,8 +253,12 @@ const PUBLISH_MODES = [
 export default function AutomationPage() {
   const data = useLoaderData<typeof loader>();
   const [values, setValues] = useState<AutomationFormValues>(data.values);
-  useEffect(() => setValues(data.values), [data.values]);
   const [firstTopics, setFirstTopics] = useState("");
+  // Saved (or created: "new" becomes the automation's page in the same route) — the form is clean again.
+  useEffect(() => {
+    setValues(data.values);
+    setFirstTopics("");
+  }, [data.values]);
   const set = useCallback(
     <K extends keyof AutomationFormValues>(field: K, value: AutomationFormValues[K]) =>
       setValues((current) => ({ ...current, [field]: value })),

@@ -3,7 +3,8 @@
 // only when something errors; a missed target prints MISSED. `npm run bench -- ledger`,
 // `npm run bench -- ledger-page` (bench/ledger-page.ts: the Activity Ledger's page and CSV export) or
 // `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks);
-// `npm run bench -- web-vitals` (bench/web-vitals.ts: the Billing page of the production build in Chromium).
+// `npm run bench -- web-vitals` (bench/web-vitals.ts: the Billing page of the production build in Chromium);
+// `npm run bench -- automations` (bench/automations.ts: 10,000 automations due at once, two instances).
 import type { Engine } from "../app/db/connect.server";
 import { createTestDb, ENGINES, type TestDb } from "../tests/db";
 import { balanceReads } from "./balance-read";
@@ -18,8 +19,9 @@ import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
 import { buildApp, webhookBurst, type AppBuild, type WebhookEngineResult } from "./webhook-burst";
 import { webVitalsBench } from "./web-vitals";
 import { printWebVitalsReport } from "./web-vitals-report";
+import { AUTOMATIONS_MAX_MS, automationsBench, printAutomationsReport } from "./automations";
 
-const PARTS = ["ledger", "ledger-page", "webhooks", "web-vitals"] as const;
+const PARTS = ["ledger", "ledger-page", "webhooks", "web-vitals", "automations"] as const;
 const asked = process.argv.slice(2).concat(process.env.BENCH ? process.env.BENCH.split(",") : []);
 for (const part of asked)
   if (!(PARTS as readonly string[]).includes(part)) {
@@ -29,7 +31,7 @@ for (const part of asked)
 const runs = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.includes(part);
 
 // The whole bench takes a few minutes; past this something hangs (a lock wait), so clean up and fail.
-const WATCHDOG_MS = 15 * 60_000;
+const WATCHDOG_MS = 15 * 60_000 + (runs("automations") ? AUTOMATIONS_MAX_MS : 0);
 
 const open = new Set<TestDb>();
 let appBuild: AppBuild | undefined;
@@ -126,6 +128,11 @@ async function main(): Promise<void> {
       appBuild.remove();
       appBuild = undefined;
     }
+  }
+  if (runs("automations")) {
+    const result = await automationsBench();
+    printAutomationsReport(`${machine()}; load average at the end ${loadAverage()}`, result);
+    if (!result.ok) process.exitCode = 1;
   }
 }
 

@@ -135,7 +135,7 @@ export interface Visit {
   loadCls: number;
   visitCls: number;
   clsSources: string[];
-  interactions: { name: string; ms: number }[];
+  interactions: { name: string; ms: number; handlersMs: number }[];
   inpMs: number;
   /** Cold visits only: the scripts and the document the app's frame fetched before the first click. */
   scripts: Script[];
@@ -221,7 +221,7 @@ async function visit(page: Page, admin: string, app: App, spec: PageSpec, cache:
     const seen = (await read()).events.length;
     await step.act(frame);
     await page.waitForTimeout(AFTER_CLICK_MS);
-    interactions.push({ name: step.name, ms: interactionLatency(await read(), seen) });
+    interactions.push({ name: step.name, ...interactionLatency(await read(), seen) });
   }
   const after = await read();
   const visitCls = cumulativeLayoutShift(after.shifts);

@@ -35,7 +35,7 @@ export function AutomationScheduleFields({
   error,
 }: {
   values: ScheduleValues;
-  onChange: <K extends keyof ScheduleValues>(field: K, value: ScheduleValues[K]) => void;
+  onChange: (changes: Partial<ScheduleValues>) => void;
   timeZone: string;
   error?: string;
 }) {
@@ -48,7 +48,7 @@ export function AutomationScheduleFields({
         name="scheduleKind"
         choices={KINDS}
         selected={[values.scheduleKind]}
-        onChange={([kind]) => onChange("scheduleKind", (kind ?? "daily") as ScheduleKind)}
+        onChange={([kind]) => onChange({ scheduleKind: (kind ?? "daily") as ScheduleKind })}
       />
       {values.scheduleKind === "weekly" && (
         <ChoiceList
@@ -57,7 +57,7 @@ export function AutomationScheduleFields({
           allowMultiple
           choices={WEEKDAYS.map((day) => ({ label: day.label, value: day.value }))}
           selected={values.days}
-          onChange={(days) => onChange("days", days)}
+          onChange={(days) => onChange({ days })}
         />
       )}
       {values.scheduleKind === "cron" ? (
@@ -66,7 +66,7 @@ export function AutomationScheduleFields({
           label="Cron expression"
           name="cron"
           value={values.cron}
-          onChange={(cron) => onChange("cron", cron)}
+          onChange={(cron) => onChange({ cron })}
           autoComplete="off"
           monospaced
           helpText="Five fields: minute hour day-of-month month day-of-week, e.g. 0 9 * * 1-5 (weekdays at 09:00)."
@@ -78,7 +78,7 @@ export function AutomationScheduleFields({
           type="time"
           name="time"
           value={values.time}
-          onChange={(time) => onChange("time", time)}
+          onChange={(time) => onChange({ time })}
           autoComplete="off"
         />
       )}

@@ -377,7 +377,7 @@ export default function AutomationPage() {
                 />
                 <AutomationScheduleFields
                   values={values}
-                  onChange={(field, value) => set(field, value)}
+                  onChange={(changes) => setValues((current) => ({ ...current, ...changes }))}
                   timeZone={data.timeZone}
                   error={fieldErrors.schedule ?? fieldErrors.scheduleKind}
                 />

@@ -269,7 +269,7 @@ describe("automation pages on SQLite", () => {
       { intent: "move-topic", topicId: await topicId("One"), toIndex: "up" },
       { intent: "move-topic", toIndex: "1" },
       { intent: "remove-topic", topicId: "" },
-    ])
+    ] as FormFields[])
       await expect(studio.post(shop, path, fields), JSON.stringify(fields)).resolves.toMatchObject({
         status: 400,
       });

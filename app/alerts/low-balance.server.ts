@@ -1,12 +1,16 @@
 // Low-balance alerts: which threshold the shop's balance is below in its cycle, the banner every app page
-// shows for it (until dismissed), and the e-mail and webhook sent once per threshold per cycle. "Once" is
-// the LowBalanceAlert row's unique key: every instance that notices tries to insert it, one wins and sends.
+// shows for it (until dismissed), and the e-mail, webhook and Flow trigger sent once per threshold per
+// cycle. "Once" is the LowBalanceAlert row's unique key: every instance that notices tries to insert it,
+// one wins and sends.
 import { FREE_PLAN, planByKey } from "../billing/plans";
-import type { Db } from "../db/connect.server";
-import { getBalance } from "../ledger/balance.server";
+import { LAPSED_CREDITS } from "../billing-page/balance.server";
+import { optionalDateOf } from "../billing-page/driver-rows";
+import { moneyDriverOf, type Db } from "../db/connect.server";
+import { query, type Script } from "../db/transaction-script";
+import { ShopNotFound } from "../ledger/errors";
 import { belowThreshold, settingsFromRow, type AlertSettingsValue } from "./settings";
 
-export type AlertChannel = "email" | "webhook";
+export type AlertChannel = "email" | "webhook" | "flow";
 
 export interface LowBalanceAlertMessage {
   shopDomain: string;
@@ -17,7 +21,10 @@ export interface LowBalanceAlertMessage {
   cycleEnd: Date | null;
 }
 
-/** How an alert leaves the app (app/alerts/senders.server.ts); a throw marks it failed. */
+/**
+ * How an alert leaves the app (app/alerts/senders.server.ts; "flow": the Shopify Flow trigger "Credits
+ * running low", app/flow/triggers.server.ts, sent to the shop's own domain); a throw marks it failed.
+ */
 export type AlertSenders = Partial<
   Record<AlertChannel, (to: string, message: LowBalanceAlertMessage) => Promise<void>>
 >;
@@ -37,6 +44,7 @@ export async function saveAlertSettings(db: Db, shopId: string, settings: AlertS
 }
 
 export interface LowBalanceState {
+  shopId: string;
   domain: string;
   available: number;
   allowance: number;
@@ -48,70 +56,83 @@ export interface LowBalanceState {
   settings: AlertSettingsValue;
 }
 
-// What of the shop row the alerts read: its plan and cycle, and its domain for the message.
-const ALERT_SHOP = { id: true, domain: true, planKey: true, cycleStart: true, cycleEnd: true } as const;
-type AlertShop = {
-  id: string;
-  domain: string;
-  planKey: string;
-  cycleStart: Date | null;
-  cycleEnd: Date | null;
-};
+// The shop's plan and cycle, its balance and its alert settings in one statement, by id or by domain.
+const ALERT_STATE = (by: "id" | "domain") => `SELECT s."id", s."domain", s."planKey", s."cycleStart",
+    s."cycleEnd", b."posted", b."held", ${LAPSED_CREDITS} AS "lapsed", a."shopId" AS "settingsShopId",
+    a."thresholds", a."email", a."webhookUrl", a."polishingReserve"
+  FROM "Shop" s
+  LEFT JOIN "ShopBalance" b ON b."shopId" = s."id"
+  LEFT JOIN "AlertSettings" a ON a."shopId" = s."id"
+  WHERE s."${by}" = ?`;
+const BY_ID = ALERT_STATE("id");
+const BY_DOMAIN = ALERT_STATE("domain");
 
-async function stateOf(db: Db, shop: AlertShop, now: Date): Promise<LowBalanceState> {
-  const [balance, settingsRow] = await Promise.all([
-    getBalance(db, shop.id, now),
-    db.alertSettings.findUnique({ where: { shopId: shop.id } }),
-  ]);
-  const plan = planByKey(shop.planKey) ?? FREE_PLAN;
-  const settings = settingsFromRow(settingsRow);
+// Compared with the shop's own stored cycle start, so the value never leaves SQL's hands.
+const DISMISSED = `SELECT l."id" FROM "LowBalanceAlert" l JOIN "Shop" s ON s."id" = l."shopId"
+  WHERE l."shopId" = ? AND l."cycleStart" = s."cycleStart" AND l."threshold" = ? AND l."channel" = 'dismissed'`;
+
+/** The shop's alert state (a driver read script); undefined when there is no such shop. */
+function* stateScript(by: "id" | "domain", key: string, now: Date): Script<LowBalanceState | undefined> {
+  const [row] = yield* query(by === "id" ? BY_ID : BY_DOMAIN, now, key);
+  if (!row) return undefined;
+  const shopId = row.id as string;
+  // As getBalance: a shop row without its balance row is not a shop the ledger knows.
+  if (row.posted === null) throw new ShopNotFound(shopId);
+  const available = Number(row.posted) - Number(row.held) - Number(row.lapsed);
+  const plan = planByKey(row.planKey as string) ?? FREE_PLAN;
+  const settings = settingsFromRow(
+    row.settingsShopId === null
+      ? null
+      : {
+          thresholds: row.thresholds as string,
+          email: row.email as string | null,
+          webhookUrl: row.webhookUrl as string | null,
+          polishingReserve: Number(row.polishingReserve),
+        },
+  );
   const crossed = settings.thresholds
-    .filter((threshold) => belowThreshold(balance.available, plan.monthlyCredits, threshold))
+    .filter((threshold) => belowThreshold(available, plan.monthlyCredits, threshold))
     .sort((a, b) => b - a);
   return {
-    domain: shop.domain,
-    available: balance.available,
+    shopId,
+    domain: row.domain as string,
+    available,
     allowance: plan.monthlyCredits,
     planName: plan.name,
-    cycleStart: shop.cycleStart,
-    cycleEnd: shop.cycleEnd,
+    cycleStart: optionalDateOf(row.cycleStart),
+    cycleEnd: optionalDateOf(row.cycleEnd),
     crossed,
     settings,
   };
 }
 
 export async function lowBalanceState(db: Db, shopId: string, now = new Date()): Promise<LowBalanceState> {
-  return stateOf(db, await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: ALERT_SHOP }), now);
+  const state = await moneyDriverOf(db).read(() => stateScript("id", shopId, now));
+  if (!state) throw new ShopNotFound(shopId);
+  return state;
+}
+
+/**
+ * The banner for the most severe crossed threshold of this cycle, unless the merchant dismissed it: one
+ * driver read (a second statement only when a threshold is crossed), as it runs on every app page.
+ */
+function* bannerScript(by: "id" | "domain", key: string, now: Date) {
+  const state = yield* stateScript(by, key, now);
+  const threshold = state?.crossed.at(-1);
+  if (!state || threshold === undefined || !state.cycleStart) return null;
+  const [dismissed] = yield* query(DISMISSED, state.shopId, threshold);
+  if (dismissed) return null;
+  return { threshold, available: state.available, allowance: state.allowance };
 }
 
 /** The banner for a shop by its domain: none before the shop has a row (its first request is making it). */
 export async function lowBalanceBannerFor(db: Db, domain: string, now = new Date()) {
-  const shop = await db.shop.findUnique({ where: { domain }, select: ALERT_SHOP });
-  return shop ? bannerOf(db, shop, now) : null;
+  return moneyDriverOf(db).read(() => bannerScript("domain", domain, now));
 }
 
-/** The banner for the most severe crossed threshold of this cycle, unless the merchant dismissed it. */
+/** The banner for a shop by its id (none for an unknown shop). */
 export async function lowBalanceBanner(db: Db, shopId: string, now = new Date()) {
-  return bannerOf(db, await db.shop.findUniqueOrThrow({ where: { id: shopId }, select: ALERT_SHOP }), now);
-}
-
-async function bannerOf(db: Db, shop: AlertShop, now: Date) {
-  const state = await stateOf(db, shop, now);
-  const threshold = state.crossed.at(-1);
-  if (threshold === undefined || !state.cycleStart) return null;
-  const dismissed = await db.lowBalanceAlert.findUnique({
-    where: {
-      shopId_cycleStart_threshold_channel: {
-        shopId: shop.id,
-        cycleStart: state.cycleStart,
-        threshold,
-        channel: "dismissed",
-      },
-    },
-    select: { id: true },
-  });
-  if (dismissed) return null;
-  return { threshold, available: state.available, allowance: state.allowance };
+  return moneyDriverOf(db).read(() => bannerScript("id", shopId, now));
 }
 
 function isUniqueViolation(error: unknown) {
@@ -166,6 +187,8 @@ export async function dispatchLowBalanceAlerts(
   const destinations: [AlertChannel, string | null][] = [
     ["email", state.settings.email],
     ["webhook", state.settings.webhookUrl],
+    // Flow needs no address: the trigger goes to the shop, whose workflows decide what it starts.
+    ["flow", state.domain],
   ];
   const sent: { channel: AlertChannel; threshold: number; ok: boolean }[] = [];
   for (const [channel, to] of destinations) {

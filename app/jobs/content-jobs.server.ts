@@ -10,6 +10,7 @@ import { saveDraftToShopify } from "../content/save-to-shopify.server";
 import { ArticleNotSaved, runJob, type SaveArticle } from "../credits/run-job.server";
 import type { Db } from "../db/connect.server";
 import { env } from "../env.server";
+import { creditsRunningLowSender, graphqlFor, sendBlogDraftReady } from "../flow/triggers.server";
 import { ShopifyAccessDenied, ShopifyUserErrors } from "../shopify/admin-api.server";
 import { offlineAdmin, type OfflineAdmin } from "../shopify/offline-admin.server";
 import { startJobQueue } from "./queue.server";
@@ -51,16 +52,22 @@ export function articleSaver(db: Db, admin: OfflineAdmin = offlineAdmin): SaveAr
 }
 
 export function startContentJobs(db: Db, url: string) {
-  const senders = alertSenders({
-    mail: smtpTransport(env.SMTP_URL),
-    from: env.ALERT_EMAIL_FROM ?? "",
-    secret: env.SHOPIFY_API_SECRET,
-  });
+  const graphql = graphqlFor(offlineAdmin);
+  const senders = {
+    ...alertSenders({
+      mail: smtpTransport(env.SMTP_URL),
+      from: env.ALERT_EMAIL_FROM ?? "",
+      secret: env.SHOPIFY_API_SECRET,
+    }),
+    flow: creditsRunningLowSender(graphql),
+  };
   const saveArticle = articleSaver(db);
   return startJobQueue(db, url, (jobId) =>
     runJob(db, aiProvider(), jobId, {
       onSpent: (shopId) => dispatchLowBalanceAlerts(db, shopId, senders),
       saveArticle,
+      // Shopify Flow's "Blog draft ready" once an automation's or a Flow action's article is saved.
+      onFinished: (job) => sendBlogDraftReady(db, graphql, job),
     }),
   );
 }

@@ -1,7 +1,7 @@
 // The one module that sends Shopify Admin API queries: billing state read back (the truth a return visit,
-// a webhook or the reconcile is checked against), the shop's own identity, its products and blogs, and
-// the articles drafts are saved as. Takes the Admin GraphQL function of an authenticated shop, so another
-// shop's ids read as null.
+// a webhook or the reconcile is checked against), the shop's own identity, its products and blogs, the
+// articles drafts are saved as, and Shopify Flow triggers. Takes the Admin GraphQL function of an
+// authenticated shop, so another shop's ids read as null.
 import { BillingError, HttpThrottlingError } from "@shopify/shopify-api";
 import type { StoreProduct } from "../ai/provider";
 import type { PurchaseState } from "../billing/top-ups.server";
@@ -484,6 +484,44 @@ export async function updateArticle(
   if (!articleUpdate.article || articleUpdate.userErrors.length)
     throw new ShopifyUserErrors(articleUpdate.userErrors);
   return { articleId: articleUpdate.article.id };
+}
+
+// ---- Shopify Flow ----
+
+/**
+ * What a Flow action request is checked against, in one round trip: the gid of the shop whose token reads
+ * it (the signed body's shop_id must be its number) and its blogs (the action's blog must be one of them).
+ */
+export async function readFlowShop(graphql: AdminGraphql): Promise<{ shopGid: string; blogs: Blog[] }> {
+  const { shop, blogs } = await query<{ shop: { id: string }; blogs: { nodes: Blog[] } }>(
+    graphql,
+    `#graphql
+    query flowShop { shop { id } blogs(first: 50) { nodes { id title handle } } }`,
+  );
+  return { shopGid: shop.id, blogs: blogs.nodes };
+}
+
+/**
+ * Starts the merchant's workflows that begin with the app's Flow trigger `handle` (an
+ * extensions/<handle>/shopify.extension.toml); the payload's keys are the trigger's field keys.
+ */
+export async function sendFlowTrigger(
+  graphql: AdminGraphql,
+  handle: string,
+  payload: Record<string, string | number | boolean>,
+): Promise<void> {
+  const { flowTriggerReceive } = await query<{
+    flowTriggerReceive: { userErrors: { field: string[] | null; message: string }[] };
+  }>(
+    graphql,
+    `#graphql
+    mutation flowTrigger($handle: String!, $payload: JSON!) {
+      flowTriggerReceive(handle: $handle, payload: $payload) { userErrors { field message } }
+    }`,
+    { handle, payload },
+  );
+  if (flowTriggerReceive.userErrors.length)
+    throw new ShopifyUserErrors(flowTriggerReceive.userErrors.map((e) => ({ ...e, code: null })));
 }
 
 const storeHandle = (shopDomain: string) => shopDomain.replace(/\.myshopify\.com$/i, "");

@@ -1,0 +1,3 @@
+import { flowActionScenarios } from "./flow-action-scenarios";
+
+flowActionScenarios("sqlite");

@@ -28,6 +28,7 @@ interface PageData {
   topics: { id: string; topic: string; runId: string | null }[];
   timeZone: string;
   blogs: { label: string; value: string }[];
+  briefs: { label: string; value: string }[];
   polishingReserve: number;
   available: number;
   runs: Record<string, unknown>[];
@@ -227,6 +228,19 @@ describe("automation pages on SQLite", () => {
     await expect(studio.post(shop, path, { intent: "no-such-intent" })).resolves.toMatchObject({
       status: 400,
     });
+
+    // Topics from a brief's research instead of the queue: the brief must be the shop's own.
+    const briefId = await studio.saveBrief(shop);
+    await expect(
+      studio.post(shop, path, { ...values, intent: "save", topicSource: "research", briefId }),
+    ).resolves.toMatchObject({ status: 200 });
+    await expect(page(shop, path)).resolves.toMatchObject({
+      values: { topicSource: "research", briefId },
+      briefs: [{ value: briefId, label: expect.any(String) }],
+    });
+    expect(await documentText(shop, path)).toContain(
+      "Runs take their topics from the brief&#x27;s topic research",
+    );
   });
 
   it("the topic queue: pasted and imported topics are appended without repeats, moved up and down, removed", async () => {

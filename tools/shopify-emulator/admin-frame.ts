@@ -51,7 +51,20 @@ iframe{flex:1;width:100%;border:0;background:#f1f1f1}
 #toasts{position:fixed;bottom:1.5rem;left:50%;transform:translateX(-50%);display:flex;flex-direction:column;gap:.5rem}
 .toast{background:#1a1a1a;color:#fff;padding:.6rem 1rem;border-radius:.5rem}.toast.error{background:#8e1f0b}
 .emulator-save-bar{position:fixed;inset:0 0 auto 0;z-index:10;display:flex;gap:.5rem;align-items:center;padding:.5rem 1rem;background:#1a1a1a;color:#fff}
-.emulator-save-bar span{margin-right:auto}`;
+.emulator-save-bar span{margin-right:auto}
+.menu{display:none;background:none;color:inherit;border:1px solid #616161;border-radius:.5rem;padding:.25rem .6rem;font:inherit}
+@media (max-width:47.9975em){
+.menu{display:block}.topbar .domain{display:none}.admin{position:relative}
+nav{display:none;position:absolute;z-index:5;inset:0 auto 0 0;box-shadow:0 0 1rem #0004}
+.admin.nav-open nav{display:block}}`;
+
+// Below 48em Shopify admin folds its nav behind a menu button, leaving the app the whole width; a link
+// in the nav folds it again.
+const MENU_SCRIPT = `
+const menu = document.getElementById("admin-menu"), admin = document.querySelector(".admin");
+const fold = (open) => { admin.classList.toggle("nav-open", open); menu.setAttribute("aria-expanded", String(open)); };
+menu.addEventListener("click", () => fold(!admin.classList.contains("nav-open")));
+document.getElementById("admin-nav").addEventListener("click", (event) => { if (event.target.closest("a")) fold(false); });`;
 
 export function adminFramePage(params: AdminFrameParams): string {
   const appHome = adminFrameUrl("", params.shop.domain, params.apiKey);
@@ -66,9 +79,9 @@ export function adminFramePage(params: AdminFrameParams): string {
 <html lang="en">
 <head><meta charset="utf-8"><title>${name} · ${escape(params.shop.name)} · Shopify emulator</title><style>${STYLE}</style></head>
 <body>
-  <header class="topbar"><strong>${escape(params.shop.name)}</strong><span class="domain">${escape(params.shop.domain)}</span><span class="badge">Shopify emulator</span></header>
+  <header class="topbar"><button type="button" class="menu" id="admin-menu" aria-expanded="false" aria-controls="admin-nav">Menu</button><strong>${escape(params.shop.name)}</strong><span class="domain">${escape(params.shop.domain)}</span><span class="badge">Shopify emulator</span></header>
   <div class="admin">
-    <nav aria-label="Admin">
+    <nav aria-label="Admin" id="admin-nav">
       <div class="section">Apps</div>
       <a href="${escape(appHome)}">${name}</a>
       <ul id="app-nav" aria-label="${name} navigation"></ul>
@@ -81,6 +94,7 @@ export function adminFramePage(params: AdminFrameParams): string {
   <div id="toasts" role="status" aria-live="polite"></div>
   <script type="application/json" id="emulator-admin-config">${config}</script>
   <script src="/admin-frame.js"></script>
+  <script>${MENU_SCRIPT}</script>
 </body>
 </html>`;
 }

@@ -68,6 +68,9 @@ function articleSaver(db: Db, graphql: AdminGraphql, created: string[]): SaveArt
 }
 
 const lines = createInterface({ input: process.stdin });
+let reported = false;
+// The parent went away (killed, crashed): no one will say stop, so go too.
+lines.on("close", () => reported || process.exit(1));
 const nextLine = () => new Promise<string>((resolve) => lines.once("line", resolve));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -145,5 +148,6 @@ const db = connectDb(url);
 await db.shop.count(); // connected before the start line
 const report = mode === "scheduler" ? await scheduler(db) : await spends(db);
 console.log(JSON.stringify(report));
+reported = true;
 lines.close();
 await db.$disconnect();

@@ -26,8 +26,11 @@ const TICK_MS = 300;
 /** Shops whose whole ledger checkInvariants reads after each round. */
 const SAMPLE = 25;
 const ZONES = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney"];
-/** Past this one round's runs are stuck (a slot never final): fail rather than wait any longer. */
-const ROUND_LIMIT_MS = 30 * 60_000;
+/**
+ * How long the instances get to make every run final; past it they are stopped and what they did is
+ * counted (a busy shared machine may need longer: BENCH_AUTOMATION_LIMIT_MIN).
+ */
+const ROUND_LIMIT_MS = Number(process.env.BENCH_AUTOMATION_LIMIT_MIN ?? 30) * 60_000;
 /** What the whole part may take: its rounds' runs, plus seeding and the baseline side of each. */
 export const AUTOMATIONS_MAX_MS = ROUNDS * (ROUND_LIMIT_MS + 15 * 60_000);
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -41,18 +44,22 @@ export interface AutomationChecks {
   /** Runs with more than one automation.run job; finished runs (saved/failed) with none. */
   doubleJobs: number;
   runsWithoutJob: number;
-  /** Saved runs without exactly one debit for their draft, other runs with any. */
+  /** Runs with two debits; final runs other than saved with one, saved ones without. */
   wrongDebits: number;
   /** Drafts whose article the stand-in for Shopify created more than once; articleCreate calls. */
   doubleArticles: number;
   articlesCreated: number;
   debitSum: number;
-  /** Shops whose balance is not their grant − 2 × their saved runs (or still holds credits). */
+  /** Shops whose posted balance is not their grant − 2 × their saved runs; credits still held. */
   wrongBalances: number;
+  held: number;
   invariantViolations: string[];
 }
 
 export interface AutomationRound {
+  /** Every run final (else the time limit stopped the instances), and how many were. */
+  finished: boolean;
+  final: number;
   seconds: number;
   runsPerSecond: number;
   baselineSeconds: number;
@@ -248,20 +255,19 @@ async function schedulerSide(url: string, client: pg.Client) {
   try {
     const startAt = await startBoth(instances);
     const total = SHOPS * PER_SHOP;
-    let done = 0;
-    for (;;) {
+    let final = 0;
+    while (final < total && Date.now() - startAt < ROUND_LIMIT_MS) {
       await sleep(200);
-      ({ done } = await one<{ done: number }>(
+      ({ final } = await one<{ final: number }>(
         client,
-        `SELECT count(*)::int AS done FROM "AutomationRun" WHERE "status" IN ('saved', 'failed', 'skipped')`,
+        `SELECT count(*)::int AS final FROM "AutomationRun" WHERE "status" IN ('saved', 'failed', 'skipped')`,
       ));
-      if (done >= total) break;
-      if (Date.now() - startAt > ROUND_LIMIT_MS) throw new Error(`only ${done} of ${total} runs final`);
     }
     const seconds = (Date.now() - startAt) / 1000;
+    if (final < total) console.log(`automations: time is up with ${final} of ${total} runs final; stopping`);
     for (const { child } of instances) child.stdin!.write("stop\n");
     const reports = (await Promise.all(instances.map((instance) => instance.next()))) as SchedulerReport[];
-    return { seconds, reports };
+    return { seconds, final, finished: final >= total, reports };
   } finally {
     for (const { child } of instances) if (child.exitCode === null) child.kill();
   }
@@ -290,7 +296,8 @@ async function count(client: pg.Client, sql: string) {
   return (await one<{ n: number }>(client, `SELECT count(*)::int AS n FROM (${sql}) AS found`)).n;
 }
 
-async function countDoubles(t: TestDb, client: pg.Client, reports: SchedulerReport[]) {
+/** The doubles, always; whether every slot ran and nothing is held, only when every run was final. */
+async function countDoubles(t: TestDb, client: pg.Client, reports: SchedulerReport[], finished: boolean) {
   const { rows: statuses } = await client.query<{ status: string; n: number }>(
     `SELECT "status", count(*)::int AS n FROM "AutomationRun" GROUP BY "status" ORDER BY "status"`,
   );
@@ -324,8 +331,9 @@ async function countDoubles(t: TestDb, client: pg.Client, reports: SchedulerRepo
       `SELECT 1 FROM "AutomationRun" r
          LEFT JOIN "LedgerEntry" e ON e."type" = 'debit' AND e."shopId" = r."shopId" AND e."reference" = r."draftId"
        GROUP BY r."id", r."status", r."credits"
-       HAVING count(e."id") <> CASE WHEN r."status" = 'saved' THEN 1 ELSE 0 END
-         OR r."credits" <> CASE WHEN r."status" = 'saved' THEN 2 ELSE 0 END`,
+       HAVING count(e."id") > 1 OR (r."status" IN ('saved', 'failed', 'skipped') AND (
+         count(e."id") <> CASE WHEN r."status" = 'saved' THEN 1 ELSE 0 END
+         OR r."credits" <> CASE WHEN r."status" = 'saved' THEN 2 ELSE 0 END))`,
     ),
     doubleArticles: [...perDraft.values()].filter((n) => n > 1).length,
     articlesCreated: reports.reduce((sum, report) => sum + report.articleCreates, 0),
@@ -338,14 +346,15 @@ async function countDoubles(t: TestDb, client: pg.Client, reports: SchedulerRepo
     wrongBalances: await count(
       client,
       `SELECT 1 FROM "ShopBalance" b JOIN "CreditGrant" g ON g."shopId" = b."shopId"
-       WHERE b."held" <> 0 OR b."posted" <> g."amount" - 2 * (SELECT count(*) FROM "AutomationRun" r
+       WHERE b."posted" <> g."amount" - 2 * (SELECT count(*) FROM "AutomationRun" r
          WHERE r."shopId" = b."shopId" AND r."status" = 'saved')`,
     ),
+    held: (await one<{ held: number }>(client, `SELECT sum("held")::int AS held FROM "ShopBalance"`)).held,
     invariantViolations: await sampleInvariants(t, client),
   };
   const ok =
     checks.doubleRuns === 0 &&
-    checks.missingRuns === 0 &&
+    (!finished || (checks.missingRuns === 0 && checks.held === 0)) &&
     checks.doubleJobs === 0 &&
     checks.runsWithoutJob === 0 &&
     checks.wrongDebits === 0 &&
@@ -395,17 +404,18 @@ async function round(baselineFirst: boolean): Promise<AutomationRound> {
   const automations = () =>
     seeded(async (t, client) => {
       const side = await schedulerSide(t.url, client);
-      console.log(`automations: every run final after ${side.seconds.toFixed(1)} s; counting`);
-      return { ...side, ...(await countDoubles(t, client, side.reports)) };
+      console.log(`automations: ${side.final} runs final after ${side.seconds.toFixed(1)} s; counting`);
+      return { ...side, ...(await countDoubles(t, client, side.reports, side.finished)) };
     });
   // Alternated between rounds: whichever side runs second meets a warmer server (and other work).
   const spent = baselineFirst ? await baseline() : undefined;
   const run = await automations();
   const bare = spent ?? (await baseline());
-  const total = SHOPS * PER_SHOP;
   return {
+    finished: run.finished,
+    final: run.final,
     seconds: run.seconds,
-    runsPerSecond: total / run.seconds,
+    runsPerSecond: run.final / run.seconds,
     baselineSeconds: bare.seconds,
     baselinePerSecond: bare.spends / bare.seconds,
     instances: run.reports.map((report) => ({
@@ -435,9 +445,10 @@ export function printAutomationsReport(machine: string, result: AutomationsResul
   );
   for (const [i, r] of result.rounds.entries()) {
     console.log(
-      `round ${i + 1}: all final in ${r.seconds.toFixed(1)} s = ${r.runsPerSecond.toFixed(1)} runs/s; ` +
+      `round ${i + 1}: ${r.finished ? "all" : `time up, ${r.final} of ${result.automations}`} final in ` +
+        `${r.seconds.toFixed(1)} s = ${r.runsPerSecond.toFixed(1)} runs/s; ` +
         `baseline (the same spends, ledger only) ${r.baselineSeconds.toFixed(1)} s = ` +
-        `${r.baselinePerSecond.toFixed(0)}/s; ratio ${(r.seconds / r.baselineSeconds).toFixed(1)}x`,
+        `${r.baselinePerSecond.toFixed(0)}/s; the spends alone go ${(r.baselinePerSecond / r.runsPerSecond).toFixed(1)}x as fast`,
     );
     for (const [n, instance] of r.instances.entries())
       console.log(
@@ -449,7 +460,7 @@ export function printAutomationsReport(machine: string, result: AutomationsResul
       `  runs ${JSON.stringify(c.runs)}; double runs ${c.doubleRuns}, slots not run ${c.missingRuns}, ` +
         `double jobs ${c.doubleJobs}, finished runs without a job ${c.runsWithoutJob}, wrong debits ` +
         `${c.wrongDebits}, double articles ${c.doubleArticles} (${c.articlesCreated} created), debit sum ` +
-        `${c.debitSum}, wrong balances ${c.wrongBalances}, invariant violations in ${SAMPLE} shops ` +
+        `${c.debitSum}, wrong balances ${c.wrongBalances}, held ${c.held}, invariant violations in ${SAMPLE} shops ` +
         `${c.invariantViolations.length}${r.ok ? "" : "  FAILED"}`,
     );
     for (const violation of c.invariantViolations.slice(0, 10)) console.log(`    ${violation}`);

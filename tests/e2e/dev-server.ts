@@ -30,6 +30,8 @@ export interface DevServerOptions {
   dir?: string;
   port?: number;
   emulatorPort?: number;
+  // Settings beyond a developer's defaults (AUTOMATION_TICK_MS …).
+  env?: Record<string, string>;
 }
 
 export async function freePort(): Promise<number> {
@@ -61,6 +63,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       PORT: String(port),
       SHOPIFY_EMULATOR_PORT: String(emulatorPort),
       DATABASE_URL: `file:${join(dir, "dev.db")}`,
+      ...options.env,
     }),
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -10,7 +10,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { FrameLocator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { launchChromium, type Browser } from "./chromium";
-import { startDevServer, type DevServer } from "./dev-server";
+import { startDevServer, type DevServer, type DevServerOptions } from "./dev-server";
 
 export interface EmbeddedSession {
   readonly dev: DevServer;
@@ -26,7 +26,7 @@ export interface EmbeddedSession {
   accessibilityViolations(): Promise<string[]>;
 }
 
-export function embeddedSession(): EmbeddedSession {
+export function embeddedSession(devOptions: DevServerOptions = {}): EmbeddedSession {
   let dev: DevServer | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
@@ -39,7 +39,7 @@ export function embeddedSession(): EmbeddedSession {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    dev = await startDevServer();
+    dev = await startDevServer(devOptions);
     page = await browser.context.newPage();
     page.on("pageerror", (error) => pageErrors.push(error.message));
   }, 120_000);

@@ -108,13 +108,13 @@ export function cumulativeLayoutShift(shifts: ShiftEntry[]): { value: number; so
 
 /**
  * The latency of the interactions whose entries arrived after the first `seen` events: the longest entry
- * among them, or the threshold when the browser reported none (every entry was shorter than it); and the
- * time that entry's handlers ran (the rest is input delay and the next frame's rendering).
+ * among them, or the threshold when the browser reported none (every entry was shorter than it); and how
+ * long the handlers of all those events ran (pointerdown … click; the rest is input delay and rendering).
  */
 export function interactionLatency(vitals: FrameVitals, seen: number): { ms: number; handlersMs: number } {
-  const longest = vitals.events
-    .slice(seen)
-    .reduce<EventEntry | undefined>((a, b) => (a && a.duration >= b.duration ? a : b), undefined);
-  if (!longest || longest.duration < EVENT_THRESHOLD_MS) return { ms: EVENT_THRESHOLD_MS, handlersMs: 0 };
-  return { ms: longest.duration, handlersMs: longest.processingEnd - longest.processingStart };
+  const fresh = vitals.events.slice(seen);
+  return {
+    ms: Math.max(EVENT_THRESHOLD_MS, ...fresh.map((entry) => entry.duration)),
+    handlersMs: fresh.reduce((sum, entry) => sum + entry.processingEnd - entry.processingStart, 0),
+  };
 }

@@ -22,7 +22,7 @@ import { useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
-import { billingOverview } from "../billing-page/overview.server";
+import { billingOverview, installedShop } from "../billing-page/overview.server";
 import { chargesAwaitingShopify } from "../billing-page/top-up-purchases.server";
 import { noticeFrom } from "../billing-page/notices";
 import {
@@ -35,6 +35,7 @@ import {
 } from "../billing/charges.server";
 import { planChange, scheduledChange, undoScheduledChange } from "../billing/plan-changes.server";
 import { FREE_PLAN, planByKey, topUpPackByKey } from "../billing/plans";
+import { ensureCurrentCycle } from "../billing/cycle.server";
 import { reconcileBillingIfDue } from "../billing/reconcile.server";
 import { recordInstall } from "../shops/life-cycle.server";
 import db from "../db.server";
@@ -70,11 +71,14 @@ function formats(locale: string, timeZone: string) {
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session, admin } = await authenticate.admin(request);
   return withHttpErrors(async () => {
-    const shop = await recordInstall(db, session.shop);
+    const now = new Date();
+    // One statement on every visit after the first; recordInstall when there is work to do.
+    let shop = (await installedShop(db, session.shop, now)) ?? (await recordInstall(db, session.shop, now));
     // Catches up on lost webhooks and skipped return visits (throttled; a Shopify failure only logs).
-    await reconcileBillingIfDue(db, shop, async () => admin.graphql);
-    await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
-    const overview = await billingOverview(db, shop.id);
+    const check = await reconcileBillingIfDue(db, shop, async () => admin.graphql, { now });
+    if (check.checked) shop = await ensureCurrentCycle(db, shop.id, now);
+    const timezone = await ensureShopTimezone(db, shop, () => readShopTimezone(admin.graphql));
+    const overview = await billingOverview(db, { ...shop, timezone }, now);
     const search = new URL(request.url).searchParams;
     const locale = pageLocale(search.get("locale"));
     return {

@@ -35,8 +35,11 @@ async function interleavedMedians(db: Db, emptyId: string, fullId: string): Prom
  * each with its allocation and debit entry, written in bulk by one SQL statement per table. The balance row
  * and the grant's remainder are moved to match, and checkInvariants must find nothing wrong.
  */
-async function shopWithHistory(db: Db): Promise<string> {
-  const shop = await ensureShop(db, `history-${randomUUID().slice(0, 8)}.myshopify.com`);
+export async function shopWithHistory(
+  db: Db,
+  domain = `history-${randomUUID().slice(0, 8)}.myshopify.com`,
+): Promise<string> {
+  const shop = await ensureShop(db, domain);
   const { grant } = await grantCredits(db, {
     shopId: shop.id,
     sourceKey: `purchase:bench-${randomUUID()}`,

@@ -28,7 +28,7 @@ export interface LedgerPageResult {
   engine: Engine;
   version: string;
   seedSeconds: number;
-  /** Median ms of one page of 50 (with its drafts and staff names). */
+  /** Median ms of one page of 50 (with its drafts and staff names): one SQL statement. */
   emptyMs: number;
   /** A ledger of exactly one page: the same joins as the million's page, none of its length. */
   onePageMs: number;
@@ -43,7 +43,7 @@ export interface LedgerPageResult {
 
 /**
  * A shop with `count` debits in bulk (one statement): each names one of DRAFTS drafts and one of STAFF staff
- * members, so a page joins as the real one does. Dates are copied from a grant, so each engine keeps the
+ * members (each with an online session that names them), so a page joins as the real one does. Dates are copied from a grant, so each engine keeps the
  * DateTime format its Prisma client reads back.
  */
 async function shopWithEntries(db: Db, label: string, count: number): Promise<string> {
@@ -60,6 +60,19 @@ async function shopWithEntries(db: Db, label: string, count: number): Promise<st
       shopId: shop.id,
       title: `Draft ${i}, "quoted"`,
       currentVersion: 1,
+    })),
+  });
+  // Each staff member's online session, which names them.
+  await db.session.createMany({
+    data: Array.from({ length: STAFF }, (_, i) => ({
+      id: `${shop.id}-s${i}`,
+      shop: shop.domain,
+      state: "bench",
+      isOnline: true,
+      accessToken: "bench",
+      userId: BigInt(i),
+      firstName: `Staff`,
+      lastName: `${i}`,
     })),
   });
   const debits = count - 1;
@@ -89,8 +102,12 @@ async function pageMedians(db: Db, emptyId: string, onePageId: string, millionId
     deep: () => listLedger(db, millionId, { cursor: { after: deep.id } }),
   };
   const firstPage = await reads.first();
-  if (firstPage.rows.length !== 50 || !firstPage.rows[0]?.what.startsWith("Draft generated: Draft "))
-    throw new Error("the million-entry shop's page is not 50 named debits");
+  if (
+    firstPage.rows.length !== 50 ||
+    !firstPage.rows[0]?.what.startsWith("Draft generated: Draft ") ||
+    !/^Staff \d+$/.test(firstPage.rows[0].who.name)
+  )
+    throw new Error("the million-entry shop's page is not 50 named debits by named staff members");
   const times = {
     empty: [] as number[],
     onePage: [] as number[],

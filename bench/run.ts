@@ -3,6 +3,7 @@
 // only when something errors; a missed target prints MISSED. `npm run bench -- ledger`,
 // `npm run bench -- ledger-page` (bench/ledger-page.ts: the Activity Ledger's page and CSV export) or
 // `npm run bench -- webhooks` runs one part alone (or BENCH=ledger / BENCH=webhooks);
+// `npm run bench -- billing-loader` (bench/billing-loader.ts: the Billing and Home loaders' latency and CPU);
 // `npm run bench -- web-vitals` (bench/web-vitals.ts: the Billing page of the production build in Chromium);
 // `npm run bench -- automations` (bench/automations.ts: 10,000 automations due at once, two instances).
 import type { Engine } from "../app/db/connect.server";
@@ -19,9 +20,10 @@ import { compare, SHAPES, SHOPS_NEEDED } from "./throughput";
 import { buildApp, webhookBurst, type AppBuild, type WebhookEngineResult } from "./webhook-burst";
 import { webVitalsBench } from "./web-vitals";
 import { printWebVitalsReport } from "./web-vitals-report";
+import { billingLoaderBench, printBillingLoaderReport, type BillingLoaderResult } from "./billing-loader";
 import { AUTOMATIONS_MAX_MS, automationsBench, printAutomationsReport } from "./automations";
 
-const PARTS = ["ledger", "ledger-page", "webhooks", "web-vitals", "automations"] as const;
+const PARTS = ["ledger", "ledger-page", "webhooks", "billing-loader", "web-vitals", "automations"] as const;
 const asked = process.argv.slice(2).concat(process.env.BENCH ? process.env.BENCH.split(",") : []);
 for (const part of asked)
   if (!(PARTS as readonly string[]).includes(part)) {
@@ -113,6 +115,21 @@ async function main(): Promise<void> {
         results.push(await webhookBurst(appBuild, engine));
       }
       printWebhookReport(`${machine()}; load average at the end ${loadAverage()}`, results);
+    } finally {
+      appBuild.remove();
+      appBuild = undefined;
+    }
+  }
+  if (runs("billing-loader")) {
+    console.log("billing-loader: npm run build in a temp copy");
+    appBuild = await buildApp();
+    try {
+      const results: BillingLoaderResult[] = [];
+      for (const engine of ENGINES) {
+        console.log(`billing-loader ${engine}: load average ${loadAverage()}`);
+        results.push(await billingLoaderBench(appBuild, engine));
+      }
+      printBillingLoaderReport(`${machine()}; load average at the end ${loadAverage()}`, results);
     } finally {
       appBuild.remove();
       appBuild = undefined;

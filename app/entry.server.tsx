@@ -22,7 +22,7 @@ else {
   if (env.production) requireUsableDatabase(import.meta.url);
   startSweeper(db);
   startContentJobs(db, env.DATABASE_URL).catch((error: unknown) =>
-    console.error("content jobs did not start", error),
+    console.error("content jobs and the automation scheduler did not start", error),
   );
 }
 

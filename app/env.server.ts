@@ -74,6 +74,9 @@ const schema = z
     AI_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
     // Per call, by the SDK (429, 5xx, connection errors); inside one job, which reserved its credits once.
     AI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+    // How often the automation scheduler ticks on SQLite (tests, the dev server); PostgreSQL ticks once a
+    // minute through pg-boss's schedule (docs/decisions/009-automation-scheduler.md).
+    AUTOMATION_TICK_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
     // Low-balance alert e-mails (smtp://user:pass@host:587 or smtps://…); unset: the e-mail channel is off.
     SMTP_URL: z
       .string()

@@ -454,5 +454,7 @@ export async function tickAutomations(
     outcomes[await startRun(db, runId, { now, queue, senders })]++;
   });
   const settled = await settleRuns(db, now, limit);
-  return { ...taken, ...outcomes, settled };
+  // A pass that hit its limit left work for the next one.
+  const more = taken.due >= limit || firsts.length >= limit || settled >= limit;
+  return { ...taken, ...outcomes, settled, more };
 }

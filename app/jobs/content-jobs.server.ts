@@ -1,10 +1,11 @@
 // The content studio's jobs in this process: the queue of the database's engine, running each job with the
 // configured AI provider, saving automation drafts to the store's blog, and low-balance alerts after each
-// spend. Started with the app, beside the sweeper.
+// spend; the automation scheduler's tick rides the same queue. Started with the app, beside the sweeper.
 import { HttpThrottlingError } from "@shopify/shopify-api";
 import { aiProvider } from "../ai/index.server";
 import { dispatchLowBalanceAlerts } from "../alerts/low-balance.server";
 import { alertSenders, smtpTransport } from "../alerts/senders.server";
+import { finishRun } from "../automations/scheduler.server";
 import { ContentNotFound } from "../content/errors";
 import { saveDraftToShopify } from "../content/save-to-shopify.server";
 import { ArticleNotSaved, runJob, type SaveArticle } from "../credits/run-job.server";
@@ -13,6 +14,7 @@ import { env } from "../env.server";
 import { creditsRunningLowSender, graphqlFor, sendBlogDraftReady } from "../flow/triggers.server";
 import { ShopifyAccessDenied, ShopifyUserErrors } from "../shopify/admin-api.server";
 import { offlineAdmin, type OfflineAdmin } from "../shopify/offline-admin.server";
+import { startAutomationScheduler } from "./automation-scheduler.server";
 import { startJobQueue } from "./queue.server";
 
 /** What the run log says when Shopify did not take an automation's article. */
@@ -51,7 +53,7 @@ export function articleSaver(db: Db, admin: OfflineAdmin = offlineAdmin): SaveAr
   };
 }
 
-export function startContentJobs(db: Db, url: string) {
+export async function startContentJobs(db: Db, url: string) {
   const graphql = graphqlFor(offlineAdmin);
   const senders = {
     ...alertSenders({
@@ -62,12 +64,18 @@ export function startContentJobs(db: Db, url: string) {
     flow: creditsRunningLowSender(graphql),
   };
   const saveArticle = articleSaver(db);
-  return startJobQueue(db, url, (jobId) =>
+  const queue = await startJobQueue(db, url, (jobId) =>
     runJob(db, aiProvider(), jobId, {
       onSpent: (shopId) => dispatchLowBalanceAlerts(db, shopId, senders),
       saveArticle,
-      // Shopify Flow's "Blog draft ready" once an automation's or a Flow action's article is saved.
-      onFinished: (job) => sendBlogDraftReady(db, graphql, job),
+      onFinished: async (job) => {
+        // The automation's run log first, then Shopify Flow's "Blog draft ready" once an article is saved.
+        await finishRun(db, job);
+        await sendBlogDraftReady(db, graphql, job);
+      },
     }),
   );
+  // The automation scheduler ticks on this queue, with the same alerts for runs skipped on a short balance.
+  await startAutomationScheduler(db, queue, senders, env.AUTOMATION_TICK_MS);
+  return queue;
 }

@@ -1,7 +1,7 @@
 // The Billing pages' sections as tabs: each is its own route (app/routes/app.billing*.tsx), so each loader
 // reads only what its section shows.
 import { useLocation, useNavigate } from "@remix-run/react";
-import { Tabs } from "@shopify/polaris";
+import { Box, Tabs } from "@shopify/polaris";
 
 export const BILLING_SECTIONS = [
   { id: "billing-overview", content: "Plan and balance", path: "/app/billing" },
@@ -9,6 +9,12 @@ export const BILLING_SECTIONS = [
   { id: "billing-usage", content: "Usage and planning", path: "/app/billing/usage" },
   { id: "billing-alerts", content: "Alerts", path: "/app/billing/alerts" },
 ] as const;
+
+// Polaris Tabs render no tab before the browser has measured them (TabMeasurer), so the server's page has an
+// empty tab list that grows one tab row (28 px) after hydration and pushes the whole section down: a layout
+// shift on every Billing page load (bench/web-vitals.ts). The row and the list's padding are held from the
+// start; both are the same below and above Polaris's md breakpoint.
+const TABS_HEIGHT = "calc(var(--p-height-700) + 2 * var(--p-space-200))";
 
 export function BillingTabs() {
   const { pathname, search } = useLocation();
@@ -23,10 +29,12 @@ export function BillingTabs() {
     if (!["shop", "host", "embedded", "locale"].includes(key)) params.delete(key);
   const query = params.toString();
   return (
-    <Tabs
-      tabs={BILLING_SECTIONS.map(({ id, content }) => ({ id, content }))}
-      selected={selected}
-      onSelect={(index) => navigate(`${BILLING_SECTIONS[index]!.path}${query ? `?${query}` : ""}`)}
-    />
+    <Box minHeight={TABS_HEIGHT}>
+      <Tabs
+        tabs={BILLING_SECTIONS.map(({ id, content }) => ({ id, content }))}
+        selected={selected}
+        onSelect={(index) => navigate(`${BILLING_SECTIONS[index]!.path}${query ? `?${query}` : ""}`)}
+      />
+    </Box>
   );
 }

@@ -22,6 +22,6 @@ export default defineConfig({
   plugins: [remix(remixConfig)],
   // Pre-bundled at start, so the first embedded page load in dev does not trigger a full reload.
   optimizeDeps: {
-    include: ["@shopify/app-bridge-react", "@shopify/polaris"],
+    include: ["@shopify/app-bridge-react", "@shopify/polaris", "croner"],
   },
 });

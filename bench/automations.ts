@@ -62,6 +62,8 @@ export interface AutomationRound {
   final: number;
   seconds: number;
   runsPerSecond: number;
+  /** Database transactions per final run (the instances' and this process's polling; about). */
+  transactionsPerRun: number;
   baselineSeconds: number;
   baselinePerSecond: number;
   /** Each instance's ticks: how many, median and longest in ms, and what the ticks did in total. */
@@ -250,9 +252,19 @@ interface SchedulerReport {
   created: string[];
 }
 
+/** Transactions the database committed or rolled back so far (PostgreSQL's statistics, flushed each second). */
+async function transactions(client: pg.Client) {
+  const { n } = await one<{ n: number }>(
+    client,
+    `SELECT (xact_commit + xact_rollback)::int AS n FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  return n;
+}
+
 async function schedulerSide(url: string, client: pg.Client) {
   const instances = [0, 1].map((i) => startInstance(url, "scheduler", i));
   try {
+    const before = await transactions(client);
     const startAt = await startBoth(instances);
     const total = SHOPS * PER_SHOP;
     let final = 0;
@@ -267,7 +279,9 @@ async function schedulerSide(url: string, client: pg.Client) {
     if (final < total) console.log(`automations: time is up with ${final} of ${total} runs final; stopping`);
     for (const { child } of instances) child.stdin!.write("stop\n");
     const reports = (await Promise.all(instances.map((instance) => instance.next()))) as SchedulerReport[];
-    return { seconds, final, finished: final >= total, reports };
+    await sleep(1500);
+    const xacts = (await transactions(client)) - before;
+    return { seconds, final, finished: final >= total, reports, xacts };
   } finally {
     for (const { child } of instances) if (child.exitCode === null) child.kill();
   }
@@ -416,6 +430,7 @@ async function round(baselineFirst: boolean): Promise<AutomationRound> {
     final: run.final,
     seconds: run.seconds,
     runsPerSecond: run.final / run.seconds,
+    transactionsPerRun: run.xacts / Math.max(1, run.checks.runs.saved ?? 0),
     baselineSeconds: bare.seconds,
     baselinePerSecond: bare.spends / bare.seconds,
     instances: run.reports.map((report) => ({
@@ -450,6 +465,8 @@ export function printAutomationsReport(machine: string, result: AutomationsResul
         `baseline (the same spends, ledger only) ${r.baselineSeconds.toFixed(1)} s = ` +
         `${r.baselinePerSecond.toFixed(0)}/s; the spends alone go ${(r.baselinePerSecond / r.runsPerSecond).toFixed(1)}x as fast`,
     );
+    if (!r.finished) console.log(`  MISSED: not every run final within ${ROUND_LIMIT_MS / 60_000} min`);
+    console.log(`  about ${r.transactionsPerRun.toFixed(0)} database transactions per saved run`);
     for (const [n, instance] of r.instances.entries())
       console.log(
         `  instance ${n}: ${instance.ticks} ticks, median ${instance.medianTickMs.toFixed(0)} ms, ` +

@@ -266,9 +266,13 @@ export async function startRun(
   const skip = (reason: string) => endWithoutJob(db, run, "skipped", reason, now);
 
   if (automation.status !== "active") return skip("The automation was paused before this run started.");
-  const timeZone = usableTimezone(
-    (await db.shop.findUnique({ where: { id: run.shopId }, select: { timezone: true } }))?.timezone,
-  );
+  const shop = await db.shop.findUnique({
+    where: { id: run.shopId },
+    select: { timezone: true, uninstalledAt: true },
+  });
+  // Without the app installed there is no access to the store's blog: every run would fail.
+  if (shop?.uninstalledAt) return skip("The app is not installed in the store, so nothing was written.");
+  const timeZone = usableTimezone(shop?.timezone);
   const day = localDay(timeZone, run.slot);
   const runsToday = await db.automationRun.count({
     where: {

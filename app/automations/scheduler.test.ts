@@ -415,6 +415,37 @@ describe.each(ENGINES)("the automation scheduler on %s", (engine) => {
     expect(await debits(shopId)).toHaveLength(2);
   });
 
+  test("publish mode: the article goes live at the publish time on the slot's day, or now if that time passed", async () => {
+    const queue = collectingQueue();
+    const publishAtOf = async (publishTime: string) => {
+      const { shopId } = await dueAutomation({ publishMode: "publish", publishTime });
+      await tickAutomations(t.db, { now: NOW, queue, senders: {} });
+      const job = await t.db.job.findFirstOrThrow({ where: { shopId } });
+      return (JSON.parse(job.input) as { publishAt: string | null }).publishAt;
+    };
+    const day = SLOT.toISOString().slice(0, 10);
+    expect(await publishAtOf("23:59")).toBe(`${day}T23:59:00.000Z`);
+    expect(await publishAtOf("00:00")).toBe(NOW.toISOString());
+    const { shopId } = await dueAutomation();
+    await tickAutomations(t.db, { now: NOW, queue, senders: {} });
+    expect(JSON.parse((await t.db.job.findFirstOrThrow({ where: { shopId } })).input)).toMatchObject({
+      publishAt: null,
+    });
+    await runJobs(queue.ids);
+  });
+
+  test("a store that uninstalled the app: its runs are skipped, free", async () => {
+    const { shopId, id } = await dueAutomation();
+    await t.db.shop.update({ where: { id: shopId }, data: { uninstalledAt: NOW } });
+    const queue = collectingQueue();
+    await tickAutomations(t.db, { now: NOW, queue, senders: {} });
+    expect((await runsOf(shopId, id))[0]).toMatchObject({
+      status: "skipped",
+      reason: "The app is not installed in the store, so nothing was written.",
+    });
+    expect(queue.ids).toEqual([]);
+  });
+
   test("a research automation writes the brief's ideas in order, each once", async () => {
     const shop = await createShop(t.db);
     const brief = await saveBrief(t.db, shop.id, {

@@ -51,8 +51,13 @@ function postgresDriver(pool: () => Promise<pg.Pool>): MoneyDriver {
     }
     return statement;
   };
-  const send = async (client: pg.PoolClient, { sql, params }: Statement) =>
-    (await client.query({ ...prepared(sql), values: params.map(toPostgres) })).rows;
+  const send = async (client: pg.PoolClient, { sql, params, returns }: Statement): Promise<unknown> => {
+    const text = returns === "id" ? `${sql} RETURNING "id"` : sql;
+    const result = await client.query({ ...prepared(text), values: params.map(toPostgres) });
+    if (returns === "changes") return result.rowCount ?? 0;
+    if (returns === "id") return result.rows[0]?.id;
+    return returns === "row" ? result.rows[0] : result.rows;
+  };
 
   return {
     async read<T>(script: () => Script<T>): Promise<T> {

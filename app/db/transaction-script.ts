@@ -1,17 +1,24 @@
 // A money transaction written once for both engines: a generator that yields SQL statements and receives
-// their rows. The SQLite driver runs it synchronously inside one better-sqlite3 transaction (never across an
+// what each gives back (its rows, its first row, the rows it changed, or the id it inserted). The SQLite driver runs it synchronously inside one better-sqlite3 transaction (never across an
 // await); the PostgreSQL driver awaits each statement on one pooled connection. SQL uses `?` placeholders
 // and the subset both engines share (UPDATE … RETURNING, INSERT … SELECT … ON CONFLICT DO NOTHING).
 
 export type SqlValue = string | number | boolean | Date | null;
 export type Row = Record<string, unknown>;
 
+/**
+ * What a statement hands back. SQLite's RETURNING costs about as much as the statement itself, so writes
+ * that need only a count or a new integer id ask for `changes` or `id` and carry no RETURNING clause.
+ */
+export type Returns = "rows" | "row" | "changes" | "id";
+
 export interface Statement {
   sql: string;
   params: readonly SqlValue[];
+  returns: Returns;
 }
 
-export type Script<T> = Generator<Statement, T, Row[]>;
+export type Script<T> = Generator<Statement, T, unknown>;
 
 export interface MoneyDriver {
   /**
@@ -28,6 +35,24 @@ export interface MoneyDriver {
 }
 
 /** One statement of a script: `const rows = yield* query<R>(sql, …params)`. */
-export function* query<R extends Row>(sql: string, ...params: SqlValue[]): Generator<Statement, R[], Row[]> {
-  return (yield { sql, params }) as R[];
+export function* query<R extends Row>(sql: string, ...params: SqlValue[]): Script<R[]> {
+  return (yield { sql, params, returns: "rows" }) as R[];
+}
+
+/** The first row of a SELECT or RETURNING, if any; a RETURNING statement still makes all its changes. */
+export function* queryOne<R extends Row>(sql: string, ...params: SqlValue[]): Script<R | undefined> {
+  return (yield { sql, params, returns: "row" }) as R | undefined;
+}
+
+/** An INSERT, UPDATE or DELETE without RETURNING: how many rows it wrote (skipped conflicts not counted). */
+export function* execute(sql: string, ...params: SqlValue[]): Script<number> {
+  return (yield { sql, params, returns: "changes" }) as number;
+}
+
+/**
+ * An INSERT of one row into a table whose `id` is an integer primary key, without RETURNING: the new id.
+ * SQLite reads it as the last inserted rowid (the id is its alias), PostgreSQL adds `RETURNING "id"`.
+ */
+export function* insertedId(sql: string, ...params: SqlValue[]): Script<number> {
+  return (yield { sql, params, returns: "id" }) as number;
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.server";
-import { query } from "../db/transaction-script";
+import { queryOne } from "../db/transaction-script";
 import { ReservationExpired, ReservationResolved } from "./errors";
 import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
 import { ENTRY_COLUMNS, toEntry } from "./rows";
@@ -15,37 +15,37 @@ export async function captureReservation(db: Db, ref: ReservationRef, now = new 
   requireKey("shopId", ref.shopId);
   requireKey("idempotencyKey", ref.idempotencyKey);
   requireDate("now", now);
-  return inShopTransaction(db, function* () {
-    const captured = yield* resolvePending(ref, "captured", now, { unexpired: true });
-    if (captured) {
-      const entry = yield* post({
-        shopId: ref.shopId,
-        type: "debit",
-        credits: -captured.credits,
-        heldChange: -captured.credits,
-        action: captured.action,
-        reservationId: captured.id,
-        actor: captured.actor,
-        reference: captured.reference,
-        createdAt: now,
-      });
-      return { reservation: captured, entry, replayed: false };
-    }
+  return inShopTransaction(db, () => capture(ref, now));
+}
 
-    // Not pending, or timed out: say which.
-    const reservation = yield* findReservation(ref);
-    if (reservation.status === "captured") {
-      const [entry] = yield* query(
-        `SELECT ${ENTRY_COLUMNS} FROM "LedgerEntry"
-          WHERE "shopId" = ? AND "reservationId" = ? AND "type" = 'debit'`,
-        ref.shopId,
-        reservation.id,
-      );
-      if (!entry) throw new Error(`captured reservation ${reservation.id} has no debit entry`);
-      return { reservation, entry: toEntry(entry), replayed: true };
-    }
-    if (reservation.status !== "pending")
-      throw new ReservationResolved(ref.idempotencyKey, reservation.status);
-    throw new ReservationExpired(ref.idempotencyKey);
-  });
+const DEBIT_OF = `SELECT ${ENTRY_COLUMNS} FROM "LedgerEntry"
+  WHERE "shopId" = ? AND "reservationId" = ? AND "type" = 'debit'`;
+
+// Module-level, like reserve's script: no generator function made per call.
+function* capture(ref: ReservationRef, now: Date) {
+  const captured = yield* resolvePending(ref, "captured", now, { unexpired: true });
+  if (captured) {
+    const entry = yield* post({
+      shopId: ref.shopId,
+      type: "debit",
+      credits: -captured.credits,
+      heldChange: -captured.credits,
+      action: captured.action,
+      reservationId: captured.id,
+      actor: captured.actor,
+      reference: captured.reference,
+      createdAt: now,
+    });
+    return { reservation: captured, entry, replayed: false };
+  }
+
+  // Not pending, or timed out: say which.
+  const reservation = yield* findReservation(ref);
+  if (reservation.status === "captured") {
+    const entry = yield* queryOne(DEBIT_OF, ref.shopId, reservation.id);
+    if (!entry) throw new Error(`captured reservation ${reservation.id} has no debit entry`);
+    return { reservation, entry: toEntry(entry), replayed: true };
+  }
+  if (reservation.status !== "pending") throw new ReservationResolved(ref.idempotencyKey, reservation.status);
+  throw new ReservationExpired(ref.idempotencyKey);
 }

@@ -13,8 +13,9 @@ const machine =
   );
 let counter = 0;
 
+const random = () => pad(Math.floor(Math.random() * BLOCK), 4);
+
 export function cuid(): string {
   counter = counter < BLOCK - 1 ? counter + 1 : 0;
-  const random = () => pad(Math.floor(Math.random() * BLOCK), 4);
   return `c${pad(Date.now(), 8)}${pad(counter, 4)}${machine}${random()}${random()}`;
 }

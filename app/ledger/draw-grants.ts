@@ -1,16 +1,26 @@
-import { query, type Script } from "../db/transaction-script";
+import { execute, query, type Script } from "../db/transaction-script";
 
 // Consumption order: credits that expire soonest first (the monthly allowance and its upgrade top), then the
 // rest oldest first (top-up packs, adjustments), then by id. Grants past their end date are not spendable,
-// swept or not. The running sum stops the draw once the credits are covered.
+// swept or not.
+const SPENDABLE = `FROM "CreditGrant"
+    WHERE "shopId" = ? AND "remaining" > 0 AND "expiredAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > ?)`;
+const CONSUMPTION_ORDER = `"expiresAt" IS NULL, "expiresAt", "createdAt", "id"`;
+
+// The usual case, without a window function or RETURNING: the first spendable grant covers the credits.
+const DRAW_FIRST = `INSERT INTO "ReservationAllocation" ("reservationId", "grantId", "credits")
+  SELECT ?, "id", ? FROM (SELECT "id", "remaining" ${SPENDABLE} ORDER BY ${CONSUMPTION_ORDER} LIMIT 1) AS "first"
+  WHERE "remaining" >= ?`;
+const TAKE_FIRST = `UPDATE "CreditGrant" SET "remaining" = "remaining" - ?
+  WHERE "id" = (SELECT "grantId" FROM "ReservationAllocation" WHERE "reservationId" = ?)`;
+
+// Otherwise across grants: the running sum stops the draw once the credits are covered.
 const DRAW = `INSERT INTO "ReservationAllocation" ("reservationId", "grantId", "credits")
   SELECT ?, "id", CAST(CASE WHEN "remaining" < ? - "before" THEN "remaining" ELSE ? - "before" END AS INTEGER)
   FROM (
-    SELECT "id", "remaining", SUM("remaining") OVER (
-        ORDER BY "expiresAt" IS NULL, "expiresAt", "createdAt", "id" ROWS UNBOUNDED PRECEDING
-      ) - "remaining" AS "before"
-    FROM "CreditGrant"
-    WHERE "shopId" = ? AND "remaining" > 0 AND "expiredAt" IS NULL AND ("expiresAt" IS NULL OR "expiresAt" > ?)
+    SELECT "id", "remaining",
+      SUM("remaining") OVER (ORDER BY ${CONSUMPTION_ORDER} ROWS UNBOUNDED PRECEDING) - "remaining" AS "before"
+    ${SPENDABLE}
   ) AS "spendable"
   WHERE "before" < ?
   RETURNING "grantId", "credits"`;
@@ -26,6 +36,10 @@ export function* drawGrants(
   credits: number,
   now: Date,
 ): Script<number> {
+  if ((yield* execute(DRAW_FIRST, reservationId, credits, shopId, now, credits)) === 1) {
+    yield* execute(TAKE_FIRST, credits, reservationId);
+    return credits;
+  }
   const allocations = yield* query<{ grantId: string; credits: number }>(
     DRAW,
     reservationId,
@@ -44,5 +58,5 @@ export function* drawGrants(
 }
 
 export function* changeRemaining(grantId: string, change: number): Script<void> {
-  yield* query(`UPDATE "CreditGrant" SET "remaining" = "remaining" + ? WHERE "id" = ?`, change, grantId);
+  yield* execute(`UPDATE "CreditGrant" SET "remaining" = "remaining" + ? WHERE "id" = ?`, change, grantId);
 }

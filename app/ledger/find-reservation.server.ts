@@ -1,7 +1,7 @@
 import type { Reservation } from "@prisma-generated/sqlite";
-import { query, type Script } from "../db/transaction-script";
+import { queryOne, type Script } from "../db/transaction-script";
 import { ReservationNotFound } from "./errors";
-import { RESERVATION_COLUMNS, toReservation } from "./rows";
+import { date, RESERVATION_COLUMNS, toReservation } from "./rows";
 import { lockShop } from "./shop-transaction.server";
 
 export interface ReservationRef {
@@ -12,7 +12,7 @@ export interface ReservationRef {
 
 /** Reads a reservation of this shop only: another shop's key is simply not found. */
 export function* selectReservation(shopId: string, idempotencyKey: string): Script<Reservation | undefined> {
-  const [row] = yield* query(
+  const row = yield* queryOne(
     `SELECT ${RESERVATION_COLUMNS} FROM "Reservation" WHERE "shopId" = ? AND "idempotencyKey" = ?`,
     shopId,
     idempotencyKey,
@@ -33,6 +33,12 @@ export function* findReservation(ref: ReservationRef): Script<Reservation> {
   return reservation;
 }
 
+// Only the columns the UPDATE does not already know: SQLite's RETURNING costs by the column.
+const RESOLVED_COLUMNS = `"id", "fingerprint", "action", "credits", "expiresAt", "actor", "reference", "createdAt"`;
+const RESOLVE = `UPDATE "Reservation" SET "status" = ?, "resolvedAt" = ?
+  WHERE "shopId" = ? AND "idempotencyKey" = ? AND "status" = 'pending' AND (? = 0 OR "expiresAt" > ?)
+  RETURNING ${RESOLVED_COLUMNS}`;
+
 /**
  * Resolves a pending reservation (capture, release, timeout) by its key. The UPDATE takes the reservation's
  * row lock, so of several racing resolutions exactly one gets the row back; the others see it resolved.
@@ -44,10 +50,8 @@ export function* resolvePending(
   now: Date,
   { unexpired = false } = {},
 ): Script<Reservation | undefined> {
-  const [row] = yield* query(
-    `UPDATE "Reservation" SET "status" = ?, "resolvedAt" = ?
-      WHERE "shopId" = ? AND "idempotencyKey" = ? AND "status" = 'pending' AND (? = 0 OR "expiresAt" > ?)
-      RETURNING ${RESERVATION_COLUMNS}`,
+  const row = yield* queryOne<Reservation>(
+    RESOLVE,
     status,
     now,
     ref.shopId,
@@ -55,5 +59,20 @@ export function* resolvePending(
     unexpired ? 1 : 0,
     now,
   );
-  return row && toReservation(row);
+  if (!row) return undefined;
+  // Field by field: spreading the driver's row allocates several times as much, on every capture.
+  return {
+    id: row.id,
+    shopId: ref.shopId,
+    idempotencyKey: ref.idempotencyKey,
+    fingerprint: row.fingerprint,
+    action: row.action,
+    credits: row.credits,
+    status,
+    expiresAt: date(row.expiresAt),
+    actor: row.actor,
+    reference: row.reference,
+    createdAt: date(row.createdAt),
+    resolvedAt: new Date(now.getTime()),
+  };
 }

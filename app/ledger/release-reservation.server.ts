@@ -1,6 +1,6 @@
 import type { Reservation } from "@prisma-generated/sqlite";
 import type { Db } from "../db/connect.server";
-import { query, type Script } from "../db/transaction-script";
+import { execute, query, type Script } from "../db/transaction-script";
 import { changeRemaining } from "./draw-grants";
 import { ReservationResolved } from "./errors";
 import { findReservation, resolvePending, type ReservationRef } from "./find-reservation.server";
@@ -43,7 +43,7 @@ export function* resolveAsReleased(
 ): Script<Reservation | undefined> {
   const resolved = yield* resolvePending(ref, status, now);
   if (!resolved) return undefined;
-  yield* query(
+  yield* execute(
     `UPDATE "ShopBalance" SET "held" = "held" - ?, "version" = "version" + 1 WHERE "shopId" = ?`,
     resolved.credits,
     ref.shopId,

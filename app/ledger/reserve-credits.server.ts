@@ -1,6 +1,6 @@
 import type { Reservation } from "@prisma-generated/sqlite";
 import type { Db } from "../db/connect.server";
-import { query } from "../db/transaction-script";
+import { execute, queryOne } from "../db/transaction-script";
 import { cuid } from "./cuid";
 import { drawGrants } from "./draw-grants";
 import { IdempotencyConflict, InsufficientCredits, InvalidInput, ShopNotFound } from "./errors";
@@ -35,10 +35,10 @@ export interface ReserveInput {
 const INSERT_RESERVATION = `INSERT INTO "Reservation" ("id", "shopId", "idempotencyKey", "fingerprint", "action",
     "credits", "status", "expiresAt", "actor", "reference", "createdAt")
   SELECT ?, "shopId", ?, ?, ?, ?, 'pending', ?, ?, ?, ? FROM "ShopBalance" WHERE "shopId" = ?
-  ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING RETURNING "id"`;
-// Holds the credits if the balance row covers them; no row back otherwise.
+  ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING`;
+// Holds the credits if the balance row covers them; changes nothing otherwise.
 const HOLD = `UPDATE "ShopBalance" SET "held" = "held" + ?, "version" = "version" + 1
-  WHERE "shopId" = ? AND "posted" - "held" >= ? RETURNING "shopId"`;
+  WHERE "shopId" = ? AND "posted" - "held" >= ?`;
 
 const AVAILABLE = `SELECT "posted" - "held" AS "available" FROM "ShopBalance" WHERE "shopId" = ?`;
 
@@ -77,59 +77,62 @@ export async function reserveCredits(db: Db, input: ReserveInput, now = new Date
   if (action.length > 255) throw new InvalidInput("actions", "too many actions for one reservation");
   const print = fingerprint({ action, actor, reference });
 
-  const expiresAt = new Date(now.getTime() + timeoutMs);
+  // The row as Prisma would return it; the database only confirms it was written.
+  const reservation: Reservation = {
+    id: cuid(),
+    shopId,
+    idempotencyKey,
+    fingerprint: print,
+    action,
+    credits,
+    status: "pending",
+    expiresAt: new Date(now.getTime() + timeoutMs),
+    actor,
+    reference,
+    createdAt: now,
+    resolvedAt: null,
+  };
+  return inShopTransaction(db, () => reserve(reservation, keep));
+}
 
-  return inShopTransaction(db, function* () {
-    // The row as Prisma would return it; the database only confirms it was written.
-    const reservation: Reservation = {
-      id: cuid(),
-      shopId,
-      idempotencyKey,
-      fingerprint: print,
-      action,
-      credits,
-      status: "pending",
-      expiresAt,
-      actor,
-      reference,
-      createdAt: now,
-      resolvedAt: null,
-    };
-    // No row back: the key was used before (a retry), or the shop has no balance row.
-    const inserted = yield* query(
-      INSERT_RESERVATION,
-      reservation.id,
-      idempotencyKey,
-      print,
-      action,
-      credits,
-      expiresAt,
-      actor,
-      reference,
-      now,
-      shopId,
-    );
-    if (inserted.length === 0) {
-      const existing = yield* selectReservation(shopId, idempotencyKey);
-      if (!existing) throw new ShopNotFound(shopId);
-      if (existing.fingerprint !== print) throw new IdempotencyConflict(idempotencyKey);
-      return { reservation: existing, replayed: true };
-    }
+// A module-level generator: a generator function made per call costs a new prototype and object shape
+// on every reserve, several times the script's own JavaScript.
+function* reserve(reservation: Reservation, keep: number) {
+  const { shopId, idempotencyKey, fingerprint: print, credits, createdAt: now } = reservation;
+  // Nothing inserted: the key was used before (a retry), or the shop has no balance row.
+  const inserted = yield* execute(
+    INSERT_RESERVATION,
+    reservation.id,
+    idempotencyKey,
+    print,
+    reservation.action,
+    credits,
+    reservation.expiresAt,
+    reservation.actor,
+    reservation.reference,
+    now,
+    shopId,
+  );
+  if (inserted === 0) {
+    const existing = yield* selectReservation(shopId, idempotencyKey);
+    if (!existing) throw new ShopNotFound(shopId);
+    if (existing.fingerprint !== print) throw new IdempotencyConflict(idempotencyKey);
+    return { reservation: existing, replayed: true };
+  }
 
-    // The hold is also the shop's lock. When the balance looks short, take the lock and ask again, so the
-    // answer (and the `available` reported) is read under the lock.
-    let held = (yield* query(HOLD, credits, shopId, credits + keep)).length === 1;
-    if (!held) {
-      yield* lockShop(shopId);
-      held = (yield* query(HOLD, credits, shopId, credits + keep)).length === 1;
-    }
-    if (!held && keep > 0) {
-      const [row] = yield* query(AVAILABLE, shopId);
-      throw new InsufficientCredits(credits + keep, Number(row?.available ?? 0));
-    }
-    // Lapsed-but-unswept grants still count in the balance row but cannot be spent: the draw decides.
-    const drawn = yield* drawGrants(reservation.id, shopId, credits, now);
-    if (!held || drawn < credits) throw new InsufficientCredits(credits, drawn);
-    return { reservation, replayed: false };
-  });
+  // The hold is also the shop's lock. When the balance looks short, take the lock and ask again, so the
+  // answer (and the `available` reported) is read under the lock.
+  let held = (yield* execute(HOLD, credits, shopId, credits + keep)) === 1;
+  if (!held) {
+    yield* lockShop(shopId);
+    held = (yield* execute(HOLD, credits, shopId, credits + keep)) === 1;
+  }
+  if (!held && keep > 0) {
+    const row = yield* queryOne(AVAILABLE, shopId);
+    throw new InsufficientCredits(credits + keep, Number(row?.available ?? 0));
+  }
+  // Lapsed-but-unswept grants still count in the balance row but cannot be spent: the draw decides.
+  const drawn = yield* drawGrants(reservation.id, shopId, credits, now);
+  if (!held || drawn < credits) throw new InsufficientCredits(credits, drawn);
+  return { reservation, replayed: false };
 }

@@ -10,7 +10,7 @@ export const GRANT_COLUMNS = `"id", "shopId", "kind", "sourceKey", "fingerprint"
 export const ENTRY_COLUMNS = `"id", "shopId", "type", "credits", "postedAfter", "action", "grantId",
   "reservationId", "actor", "reference", "test", "createdAt"`;
 
-const date = (value: unknown) => new Date(value as string | Date);
+export const date = (value: unknown) => new Date(value as string | Date);
 const optionalDate = (value: unknown) => (value === null ? null : date(value));
 
 export function toReservation(row: Row): Reservation {

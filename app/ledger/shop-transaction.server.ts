@@ -1,6 +1,6 @@
 import type { LedgerEntry } from "@prisma-generated/sqlite";
 import { moneyDriverOf, type Db } from "../db/connect.server";
-import { query, type Script } from "../db/transaction-script";
+import { execute, insertedId, queryOne, type Script } from "../db/transaction-script";
 import { ShopNotFound } from "./errors";
 
 /**
@@ -16,11 +16,11 @@ export function inShopTransaction<T>(db: Db, script: () => Script<T>): Promise<T
 
 /** Takes the shop's lock (a no-op under SQLite's write lock) where no movement of the balance takes it. */
 export function* lockShop(shopId: string): Script<void> {
-  const locked = yield* query(
-    `UPDATE "ShopBalance" SET "version" = "version" + 1 WHERE "shopId" = ? RETURNING "shopId"`,
+  const locked = yield* execute(
+    `UPDATE "ShopBalance" SET "version" = "version" + 1 WHERE "shopId" = ?`,
     shopId,
   );
-  if (locked.length === 0) throw new ShopNotFound(shopId);
+  if (locked === 0) throw new ShopNotFound(shopId);
 }
 
 const MOVE_BALANCE = `UPDATE "ShopBalance"
@@ -29,16 +29,13 @@ const MOVE_BALANCE = `UPDATE "ShopBalance"
 
 const INSERT_ENTRY = `INSERT INTO "LedgerEntry" ("shopId", "type", "credits", "postedAfter", "action", "grantId",
     "reservationId", "actor", "reference", "test", "createdAt")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`;
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * Posts a signed movement: the balance row and the ledger entry change together. The balance UPDATE takes
  * the shop's lock, so `postedAfter` and the entry ids follow one order.
  */
-export function* post({
-  heldChange = 0,
-  ...entry
-}: {
+export function* post(movement: {
   shopId: string;
   type: "grant" | "adjustment" | "debit" | "expiry";
   credits: number;
@@ -51,22 +48,48 @@ export function* post({
   test?: boolean;
   createdAt: Date;
 }): Script<LedgerEntry> {
-  const [balance] = yield* query<{ posted: number }>(MOVE_BALANCE, entry.credits, heldChange, entry.shopId);
-  if (!balance) throw new ShopNotFound(entry.shopId);
-  // The row as Prisma would return it, in the INSERT's column order; only the id comes back.
-  const row = {
-    shopId: entry.shopId,
-    type: entry.type,
-    credits: entry.credits,
-    postedAfter: balance.posted,
-    action: entry.action ?? null,
-    grantId: entry.grantId ?? null,
-    reservationId: entry.reservationId ?? null,
-    actor: entry.actor ?? null,
-    reference: entry.reference ?? null,
-    test: entry.test ?? false,
-    createdAt: entry.createdAt,
+  const { shopId, type, credits, createdAt } = movement;
+  const balance = yield* queryOne<{ posted: number }>(
+    MOVE_BALANCE,
+    credits,
+    movement.heldChange ?? 0,
+    shopId,
+  );
+  if (!balance) throw new ShopNotFound(shopId);
+  const action = movement.action ?? null;
+  const grantId = movement.grantId ?? null;
+  const reservationId = movement.reservationId ?? null;
+  const actor = movement.actor ?? null;
+  const reference = movement.reference ?? null;
+  const test = movement.test ?? false;
+  const postedAfter = balance.posted;
+  const id = yield* insertedId(
+    INSERT_ENTRY,
+    shopId,
+    type,
+    credits,
+    postedAfter,
+    action,
+    grantId,
+    reservationId,
+    actor,
+    reference,
+    test,
+    createdAt,
+  );
+  // The row as Prisma would return it; only its id comes from the database.
+  return {
+    id,
+    shopId,
+    type,
+    credits,
+    postedAfter,
+    action,
+    grantId,
+    reservationId,
+    actor,
+    reference,
+    test,
+    createdAt,
   };
-  const [inserted] = yield* query<{ id: number }>(INSERT_ENTRY, ...Object.values(row));
-  return { id: inserted!.id, ...row };
 }

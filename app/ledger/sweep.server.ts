@@ -1,5 +1,5 @@
 import type { Db } from "../db/connect.server";
-import { query } from "../db/transaction-script";
+import { execute, queryOne } from "../db/transaction-script";
 import { resolveAsReleased } from "./release-reservation.server";
 import { inShopTransaction, lockShop, post } from "./shop-transaction.server";
 import { requireDate } from "./validate";
@@ -30,13 +30,13 @@ export async function sweep(db: Db, now = new Date()) {
   for (const { id, shopId } of ended) {
     const expired = await inShopTransaction(db, function* () {
       yield* lockShop(shopId);
-      const [grant] = yield* query<{ remaining: number; test: unknown }>(
+      const grant = yield* queryOne<{ remaining: number; test: unknown }>(
         `SELECT "remaining", "test" FROM "CreditGrant" WHERE "id" = ? AND "shopId" = ? AND "expiredAt" IS NULL`,
         id,
         shopId,
       );
       if (!grant) return false;
-      yield* query(`UPDATE "CreditGrant" SET "remaining" = 0, "expiredAt" = ? WHERE "id" = ?`, now, id);
+      yield* execute(`UPDATE "CreditGrant" SET "remaining" = 0, "expiredAt" = ? WHERE "id" = ?`, now, id);
       if (grant.remaining > 0)
         yield* post({
           shopId,

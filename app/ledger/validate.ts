@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { InvalidInput } from "./errors";
 
 // Far above any plan or pack: a larger number is a bug or an attack, not a purchase.
@@ -64,5 +64,11 @@ export function fingerprint(request: Record<string, unknown>): string {
         return [key, value instanceof Date ? value.toISOString() : (value ?? null)];
       }),
   );
-  return createHash("sha256").update(canonical).digest("hex");
+  return sha256(canonical);
 }
+
+// The one-shot hash (Node 20.12+) costs a fifth of a Hash object on every reserve; engines allow 20.10.
+const sha256: (text: string) => string =
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");

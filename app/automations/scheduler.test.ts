@@ -1,6 +1,6 @@
 // The scheduler on both engines, with the real job runner and the offline writer; Shopify is a stand-in at
 // the saveArticle port. Every test checks what the ledger holds: one debit per saved run, none otherwise.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDb, ENGINES, type TestDb } from "../../tests/db";
@@ -194,6 +194,51 @@ describe.each(ENGINES)("the automation scheduler on %s", (engine) => {
         expect(await debits(shopId)).toHaveLength(1);
         expect(await checkInvariants(t.db, shopId)).toEqual([]);
       }
+    }, 60_000);
+
+  if (engine === "postgres")
+    test("a scheduler process killed while saving a run's article: the sweeper releases, the slot is failed once", async () => {
+      const { shopId, id } = await dueAutomation();
+      const child = spawn(
+        "node",
+        [
+          "--import",
+          "tsx",
+          "tests/automation-instance.ts",
+          t.url,
+          String(Date.now()),
+          String(NOW.getTime()),
+          "hang",
+        ],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => chunk.toString().includes('"saving":true') && resolve());
+        child.on("exit", (code) => reject(new Error(`the instance exited (${code}) before saving`)));
+      });
+      child.kill("SIGKILL");
+      await new Promise((resolve) => child.once("exit", resolve));
+      expect(await getBalance(t.db, shopId)).toMatchObject({ held: 2 });
+      expect((await runsOf(shopId, id))[0]).toMatchObject({ status: "running" });
+
+      // This instance lives on: the sweeper, job recovery and the scheduler's ticks, after the hold timed out.
+      const later = new Date(NOW.getTime() + 31 * MINUTE);
+      await sweep(t.db, later);
+      const queue = collectingQueue();
+      const [job] = await t.db.job.findMany({ where: { shopId } });
+      await runJob(t.db, offlineWriter(), job!.id, {
+        now: () => later,
+        saveArticle,
+        onFinished: (row) => finishRun(t.db, row, later),
+      });
+      await tickAutomations(t.db, { now: later, queue, senders: {} });
+      const runs = await runsOf(shopId, id);
+      expect(runs.map((run) => [run.status, run.credits])).toEqual([["failed", 0]]);
+      expect(runs[0]!.reason).toContain("The app stopped during this run");
+      expect(await getBalance(t.db, shopId)).toMatchObject({ available: 10, held: 0 });
+      expect(await debits(shopId)).toEqual([]);
+      expect(await t.db.job.count({ where: { shopId } })).toBe(1);
+      expect(await checkInvariants(t.db, shopId)).toEqual([]);
     }, 60_000);
 
   test("after downtime the newest missed slot runs once and the others are logged as one missed run", async () => {

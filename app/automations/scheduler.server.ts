@@ -29,7 +29,20 @@ export const RUN_LEASE_MS = JOB_RESERVATION_MS;
 /** Missed slots counted one by one at most (a minutely cron down for a month says "at least"). */
 const MAX_COUNTED_SLOTS = 10_000;
 /** Runs started at once by one tick; SQLite serialises the writes anyway. */
-const START_CONCURRENCY = 8;
+const START_CONCURRENCY = 16;
+
+/**
+ * The batch in a random order: instances ticking at once read the same due rows, and working through them
+ * in the same order would make every step of one a lost race against the other.
+ */
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
 
 const PRICE = PRICES["automation.run"];
 
@@ -135,7 +148,7 @@ export async function takeDueSlots(db: Db, now: Date, { limit = 500 }: { limit?:
   });
   let queued = 0;
   let missed = 0;
-  await eachLimited(due, START_CONCURRENCY, async (automation) => {
+  await eachLimited(shuffled(due), START_CONCURRENCY, async (automation) => {
     const taken = await takeSlotsOf(db, automation, now);
     queued += taken?.queued ?? 0;
     missed += taken?.missed ?? 0;
@@ -454,7 +467,7 @@ export async function tickAutomations(
   // One per automation per tick: the automation's next run waits for this one anyway.
   const firsts = [...new Map(startable.map((run) => [run.automationId, run.id])).values()];
   const outcomes: Record<StartOutcome, number> = { busy: 0, gone: 0, started: 0, skipped: 0, failed: 0 };
-  await eachLimited(firsts, START_CONCURRENCY, async (runId) => {
+  await eachLimited(shuffled(firsts), START_CONCURRENCY, async (runId) => {
     outcomes[await startRun(db, runId, { now, queue, senders })]++;
   });
   const settled = await settleRuns(db, now, limit);

@@ -179,13 +179,16 @@ function pgBossQueue(url: string, handler: JobHandler, concurrency: number): Sta
     await boss.start();
     // stately: at most one pg-boss job per our job waiting and one running.
     await createQueueOnce(boss, QUEUE, "stately");
-    await boss.work<{ jobId: string }>(
-      QUEUE,
-      { batchSize: concurrency, pollingIntervalSeconds: 0.5 },
-      async (jobs) => {
-        await Promise.all(jobs.map((job) => handler(job.data.jobId)));
-      },
-    );
+    // One worker per slot of concurrency, a job each: a batch would wait for its slowest job before
+    // fetching the next ones.
+    for (let i = 0; i < concurrency; i++)
+      await boss.work<{ jobId: string }>(
+        QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: 0.5 },
+        async (jobs) => {
+          await Promise.all(jobs.map((job) => handler(job.data.jobId)));
+        },
+      );
   })();
   ready.catch((error: unknown) => console.error("pg-boss did not start", error));
   const recurringRuns: (() => Promise<void>)[] = [];

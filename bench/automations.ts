@@ -196,6 +196,8 @@ function startInstance(url: string, mode: "scheduler" | "spends", index: number)
   const child = spawn(
     process.execPath,
     [
+      // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each instance, to see where a run's time goes.
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
       "--import",
       "tsx",
       "bench/automation-instance.ts",

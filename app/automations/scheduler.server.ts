@@ -418,20 +418,28 @@ async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Prom
 
 /** Runs whose job finished without the run hearing of it, or whose job is gone: settled now. */
 async function settleRuns(db: Db, now: Date, limit: number) {
+  // Ids and statuses only: every tick looks at every running run, and most are still running.
   const running = await db.automationRun.findMany({
     where: { status: "running", jobId: { not: null } },
     orderBy: { slot: "asc" },
     take: limit,
+    select: { id: true, jobId: true },
   });
   if (running.length === 0) return 0;
-  const jobs = await db.job.findMany({ where: { id: { in: running.map((run) => run.jobId!) } } });
-  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const jobs = await db.job.findMany({
+    where: { id: { in: running.map((run) => run.jobId!) } },
+    select: { id: true, status: true },
+  });
+  const statusOf = new Map(jobs.map((job) => [job.id, job.status]));
   let settled = 0;
-  for (const run of running) {
-    const job = byId.get(run.jobId!);
-    if (job && job.status !== "succeeded" && job.status !== "failed") continue;
+  for (const { id, jobId } of running) {
+    const status = statusOf.get(jobId!);
+    if (status && status !== "succeeded" && status !== "failed") continue;
+    const job = status ? await db.job.findUnique({ where: { id: jobId! } }) : null;
     if (job) await finishRun(db, job, now);
-    else
+    else {
+      const run = await db.automationRun.findUnique({ where: { id } });
+      if (run?.status !== "running") continue;
       await endWithoutJob(
         db,
         run,
@@ -439,6 +447,7 @@ async function settleRuns(db: Db, now: Date, limit: number) {
         "The run's job was lost before it finished. Nothing was charged.",
         now,
       );
+    }
     settled++;
   }
   return settled;

@@ -53,7 +53,15 @@ async function openApp(app: App, token: string, domain: string) {
   url.searchParams.set("shop", domain);
   url.searchParams.set("host", hostParam(domain));
   url.searchParams.set("id_token", token);
-  const page = await fetch(url, { redirect: "manual", headers: { "User-Agent": BROWSER } });
+  const page = await fetch(url, { redirect: "manual", headers: { "User-Agent": BROWSER } }).catch(
+    async (error: unknown) => {
+      // What a dying server prints last comes after its socket closed.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      throw new Error(`opening the app for ${domain} failed; the app said:\n${app.output().slice(-3000)}`, {
+        cause: error,
+      });
+    },
+  );
   await page.arrayBuffer();
   if (page.status !== 200) throw new Error(`opening the app for ${domain}: ${page.status}\n${app.output()}`);
 }
@@ -64,15 +72,17 @@ export async function billingLoaderBench(build: AppBuild, engine: Engine): Promi
   let app: App | undefined;
   try {
     const version = await engineVersion(t.db, engine);
+    const domains = {
+      empty: `loader-empty-${randomUUID().slice(0, 6)}.myshopify.com`,
+      full: `loader-full-${randomUUID().slice(0, 6)}.myshopify.com`,
+    };
+    // The history first (its shop row made as the app makes it), and before the app starts: its long write
+    // would hold SQLite's lock against the app's sweeper. Then the install grants Free on top.
+    await shopWithHistory(t.db, domains.full);
     app = await startApp(build, t.url, emulator.url, process.env.BENCH_LOG_LEVEL ?? "warning");
-    const domains = { empty: "", full: "" };
-    for (const key of ["empty", "full"] as const) {
-      const domain = `loader-${key}-${randomUUID().slice(0, 6)}.myshopify.com`;
+    for (const domain of Object.values(domains)) {
       emulator.addShop({ domain, partnerDevelopment: false });
-      // The history first (its shop row made as the app makes it), then the install grants Free on top.
-      if (key === "full") await shopWithHistory(t.db, domain);
       await openApp(app, emulator.sessionToken(domain), domain);
-      domains[key] = domain;
     }
 
     const running = app;

@@ -45,13 +45,14 @@ const BALANCE = `SELECT b."posted", b."held", ${LAPSED_CREDITS} AS "lapsed",
   FROM "ShopBalance" b WHERE b."shopId" = ?`;
 
 // The spendable grants in the draw's order: expiring first (soonest first), then the rest oldest first, then
-// by id. A grant's ledger entry (its plan, `plan:<key>`) is found by the (shopId, createdAt) index:
-// grantCredits writes the grant and its entry with the same instant.
+// by id. A grant's one grant entry (its plan, `plan:<key>`) is found by the (shopId, createdAt) index:
+// grantCredits writes the grant and its entry with the same instant. (No ORDER BY: sorting by id made
+// PostgreSQL walk the shop's whole (shopId, id) index for a grant newer than a long history.)
 const LOTS = `SELECT g."id", g."kind", g."amount", g."remaining", g."expiresAt", g."test",
     (SELECT e."reference" FROM "LedgerEntry" e
       WHERE e."shopId" = g."shopId" AND e."createdAt" = g."createdAt" AND e."grantId" = g."id"
         AND e."type" = 'grant'
-      ORDER BY e."id" LIMIT 1) AS "reference"
+      LIMIT 1) AS "reference"
   FROM "CreditGrant" g
   WHERE g."shopId" = ? AND g."expiredAt" IS NULL AND (g."expiresAt" IS NULL OR g."expiresAt" > ?)
   ORDER BY CASE WHEN g."expiresAt" IS NULL THEN 1 ELSE 0 END, g."expiresAt", g."createdAt", g."id"`;

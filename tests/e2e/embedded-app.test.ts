@@ -32,7 +32,7 @@ describe("npm run dev in a browser", () => {
     const nav = session.page.getByRole("list", { name: "AI blog content navigation" });
     await expect
       .poll(() => nav.getByRole("link").allTextContents(), { timeout: 15_000 })
-      .toEqual(["Home", "Briefs", "Drafts", "Billing"]);
+      .toEqual(["Home", "Briefs", "Drafts", "Automations", "Billing"]);
   });
 
   it("routes an admin nav click inside the app, whose data request carries a session token", async () => {

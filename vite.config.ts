@@ -23,5 +23,8 @@ export default defineConfig({
   // Pre-bundled at start, so the first embedded page load in dev does not trigger a full reload.
   optimizeDeps: {
     include: ["@shopify/app-bridge-react", "@shopify/polaris", "croner"],
+    // Server-only and native (covers): the scan reaches it through route modules' server imports, and a
+    // re-optimisation that tries to bundle its .node binary fails mid-journey.
+    exclude: ["@resvg/resvg-js"],
   },
 });

@@ -27,9 +27,23 @@ const MOVE_BALANCE = `UPDATE "ShopBalance"
   SET "posted" = "posted" + ?, "held" = "held" + ?, "version" = "version" + 1
   WHERE "shopId" = ? RETURNING "posted"`;
 
-const INSERT_ENTRY = `INSERT INTO "LedgerEntry" ("shopId", "type", "credits", "postedAfter", "action", "grantId",
-    "reservationId", "actor", "reference", "test", "createdAt")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+// The entry's columns in the order INSERT_ENTRY takes them; the row itself comes from the same names.
+const ENTRY_COLUMNS = [
+  "shopId",
+  "type",
+  "credits",
+  "postedAfter",
+  "action",
+  "grantId",
+  "reservationId",
+  "actor",
+  "reference",
+  "test",
+  "createdAt",
+] as const satisfies readonly (keyof LedgerEntry)[];
+
+const INSERT_ENTRY = `INSERT INTO "LedgerEntry" (${ENTRY_COLUMNS.map((c) => `"${c}"`).join(", ")})
+  VALUES (${ENTRY_COLUMNS.map(() => "?").join(", ")})`;
 
 /**
  * Posts a signed movement: the balance row and the ledger entry change together. The balance UPDATE takes
@@ -56,40 +70,20 @@ export function* post(movement: {
     shopId,
   );
   if (!balance) throw new ShopNotFound(shopId);
-  const action = movement.action ?? null;
-  const grantId = movement.grantId ?? null;
-  const reservationId = movement.reservationId ?? null;
-  const actor = movement.actor ?? null;
-  const reference = movement.reference ?? null;
-  const test = movement.test ?? false;
-  const postedAfter = balance.posted;
-  const id = yield* insertedId(
-    INSERT_ENTRY,
+  const entry: Omit<LedgerEntry, "id"> = {
     shopId,
     type,
     credits,
-    postedAfter,
-    action,
-    grantId,
-    reservationId,
-    actor,
-    reference,
-    test,
-    createdAt,
-  );
-  // The row as Prisma would return it; only its id comes from the database.
-  return {
-    id,
-    shopId,
-    type,
-    credits,
-    postedAfter,
-    action,
-    grantId,
-    reservationId,
-    actor,
-    reference,
-    test,
+    postedAfter: balance.posted,
+    action: movement.action ?? null,
+    grantId: movement.grantId ?? null,
+    reservationId: movement.reservationId ?? null,
+    actor: movement.actor ?? null,
+    reference: movement.reference ?? null,
+    test: movement.test ?? false,
     createdAt,
   };
+  const id = yield* insertedId(INSERT_ENTRY, ...ENTRY_COLUMNS.map((column) => entry[column]));
+  // The row as Prisma would return it; only its id comes from the database.
+  return { id, ...entry };
 }

@@ -3,7 +3,7 @@
 // cycle. "Once" is the LowBalanceAlert row's unique key: every instance that notices tries to insert it,
 // one wins and sends.
 import { FREE_PLAN, planByKey } from "../billing/plans";
-import { LAPSED_CREDITS } from "../billing-page/balance.server";
+import { availableOf, LAPSED_CREDITS } from "../ledger/balance.server";
 import { optionalDateOf } from "../billing-page/driver-rows";
 import { moneyDriverOf, type Db } from "../db/connect.server";
 import { query, type Script } from "../db/transaction-script";
@@ -78,7 +78,7 @@ function* stateScript(by: "id" | "domain", key: string, now: Date): Script<LowBa
   const shopId = row.id as string;
   // As getBalance: a shop row without its balance row is not a shop the ledger knows.
   if (row.posted === null) throw new ShopNotFound(shopId);
-  const available = Number(row.posted) - Number(row.held) - Number(row.lapsed);
+  const available = availableOf(row);
   const plan = planByKey(row.planKey as string) ?? FREE_PLAN;
   const settings = settingsFromRow(
     row.settingsShopId === null

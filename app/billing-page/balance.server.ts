@@ -4,6 +4,7 @@ import { FREE_PLAN, planByKey } from "../billing/plans";
 import { moneyDriverOf, type Db } from "../db/connect.server";
 import { query, type Row, type Script } from "../db/transaction-script";
 import { grantLabel } from "../ledger/action-labels";
+import { availableOf, LAPSED_CREDITS } from "../ledger/balance.server";
 import { ShopNotFound } from "../ledger/errors";
 import { optionalDateOf } from "./driver-rows";
 
@@ -30,14 +31,6 @@ export function lotLabel(kind: string, amount: number, reference: string | null)
     credits: amount,
   });
 }
-
-/**
- * For reads that take the balance with other rows in one statement: what getBalance
- * (app/ledger/balance.server.ts) subtracts from the balance row `b`, the credits in grants past their end
- * date that the sweeper has not reached yet. One parameter: now. available = posted − held − lapsed.
- */
-export const LAPSED_CREDITS = `(SELECT CAST(COALESCE(SUM(g."remaining"), 0) AS INTEGER) FROM "CreditGrant" g
-  WHERE g."shopId" = b."shopId" AND g."expiredAt" IS NULL AND g."expiresAt" <= ?)`;
 
 // The balance and the polishing reserve in one statement.
 const BALANCE = `SELECT b."posted", b."held", ${LAPSED_CREDITS} AS "lapsed",
@@ -93,7 +86,7 @@ export function* balanceCardScript(
   const allowance = sum(planGrants, "amount");
   const planLeft = sum(planGrants, "remaining");
   return {
-    available: balance.posted - balance.held - Number(balance.lapsed),
+    available: availableOf(balance),
     held: balance.held,
     /** Credits automations leave for the merchant's own final covers and rewrites (Billing → Alerts). */
     polishingReserve: balance.polishingReserve ?? 0,

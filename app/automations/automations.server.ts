@@ -170,16 +170,21 @@ export async function createAutomation(
 ): Promise<AutomationDetail> {
   const data = await rowData(db, shopId, input);
   const timeZone = await shopTimezone(db, shopId);
-  const row = await db.automation.create({
-    data: {
-      ...data,
-      shopId,
-      status: "active",
-      nextSlotAt: nextSlotOf({ ...data, status: "active" }, timeZone, now),
-      createdAt: now,
-    },
+  const tidy = tidyTopics(topics);
+  // One transaction: a list that cannot be queued leaves no automation behind.
+  const row = await db.$transaction(async (tx) => {
+    const created = await tx.automation.create({
+      data: {
+        ...data,
+        shopId,
+        status: "active",
+        nextSlotAt: nextSlotOf({ ...data, status: "active" }, timeZone, now),
+        createdAt: now,
+      },
+    });
+    if (tidy.length > 0) await queueTopics(tx, created.id, tidy);
+    return created;
   });
-  if (topics.length > 0) await addTopics(db, shopId, row.id, topics);
   return findAutomation(db, shopId, row.id, now);
 }
 
@@ -245,6 +250,46 @@ async function withTopicsLocked<T>(db: Db, shopId: string, id: string, work: (tx
 
 const topicKey = (topic: string) => topic.toLocaleLowerCase();
 
+/** Topics trimmed, whitespace collapsed, blanks dropped; each within the length limit. */
+function tidyTopics(topics: string[]): string[] {
+  const tidy = topics.map((topic) => topic.replace(/\s+/g, " ").trim()).filter(Boolean);
+  const tooLong = tidy.find((topic) => topic.length > AUTOMATION_LIMITS.topic);
+  if (tooLong)
+    throw new InvalidContent({
+      topics: `Keep each topic under ${AUTOMATION_LIMITS.topic} characters ("${tooLong.slice(0, 40)}…" is longer)`,
+    });
+  return tidy;
+}
+
+/** Appends tidy topics that are not waiting yet (case-blind), within the queue's limit, under the lock. */
+async function queueTopics(tx: Tx, id: string, tidy: string[]) {
+  const waiting = await tx.automationTopic.findMany({
+    where: { automationId: id, runId: null },
+    select: { topic: true },
+  });
+  const seen = new Set(waiting.map((row) => topicKey(row.topic)));
+  const fresh: string[] = [];
+  for (const topic of tidy) {
+    if (seen.has(topicKey(topic))) continue;
+    seen.add(topicKey(topic));
+    fresh.push(topic);
+  }
+  if (waiting.length + fresh.length > AUTOMATION_LIMITS.topics)
+    throw new InvalidContent({
+      topics: `A queue holds at most ${AUTOMATION_LIMITS.topics} waiting topics; ${waiting.length} are waiting`,
+    });
+  const last = await tx.automationTopic.aggregate({
+    where: { automationId: id },
+    _max: { position: true },
+  });
+  const start = (last._max.position ?? -1) + 1;
+  if (fresh.length > 0)
+    await tx.automationTopic.createMany({
+      data: fresh.map((topic, i) => ({ automationId: id, topic, position: start + i })),
+    });
+  return { added: fresh.length, duplicates: tidy.length - fresh.length };
+}
+
 /**
  * Appends topics to the queue, trimmed, without blanks and without repeating a waiting topic (case-blind).
  * Answers how many were added and how many were already waiting.
@@ -255,39 +300,8 @@ export async function addTopics(
   id: string,
   topics: string[],
 ): Promise<{ added: number; duplicates: number }> {
-  const tidy = topics.map((topic) => topic.replace(/\s+/g, " ").trim()).filter(Boolean);
-  const tooLong = tidy.find((topic) => topic.length > AUTOMATION_LIMITS.topic);
-  if (tooLong)
-    throw new InvalidContent({
-      topics: `Keep each topic under ${AUTOMATION_LIMITS.topic} characters ("${tooLong.slice(0, 40)}…" is longer)`,
-    });
-  return withTopicsLocked(db, shopId, id, async (tx) => {
-    const waiting = await tx.automationTopic.findMany({
-      where: { automationId: id, runId: null },
-      select: { topic: true },
-    });
-    const seen = new Set(waiting.map((row) => topicKey(row.topic)));
-    const fresh: string[] = [];
-    for (const topic of tidy) {
-      if (seen.has(topicKey(topic))) continue;
-      seen.add(topicKey(topic));
-      fresh.push(topic);
-    }
-    if (waiting.length + fresh.length > AUTOMATION_LIMITS.topics)
-      throw new InvalidContent({
-        topics: `A queue holds at most ${AUTOMATION_LIMITS.topics} waiting topics; ${waiting.length} are waiting`,
-      });
-    const last = await tx.automationTopic.aggregate({
-      where: { automationId: id },
-      _max: { position: true },
-    });
-    const start = (last._max.position ?? -1) + 1;
-    if (fresh.length > 0)
-      await tx.automationTopic.createMany({
-        data: fresh.map((topic, i) => ({ automationId: id, topic, position: start + i })),
-      });
-    return { added: fresh.length, duplicates: tidy.length - fresh.length };
-  });
+  const tidy = tidyTopics(topics);
+  return withTopicsLocked(db, shopId, id, (tx) => queueTopics(tx, id, tidy));
 }
 
 /** Moves a waiting topic to `toIndex` among the waiting ones (0 = next to run). */

@@ -196,16 +196,7 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
         await updateAutomation(db, shop.id, id, checked.input);
         return { saved: true } satisfies Answer;
       }
-      const topics = await topicsFrom(form);
-      // Checked before the automation exists, so a list that cannot be queued creates nothing.
-      const tooLong = topics.find((topic) => topic.length > AUTOMATION_LIMITS.topic);
-      if (topics.length > AUTOMATION_LIMITS.topics || tooLong)
-        return badForm({
-          topics: tooLong
-            ? `Keep each topic under ${AUTOMATION_LIMITS.topic} characters`
-            : `A queue holds at most ${AUTOMATION_LIMITS.topics} topics`,
-        });
-      const created = await createAutomation(db, shop.id, checked.input, topics);
+      const created = await createAutomation(db, shop.id, checked.input, await topicsFrom(form));
       return redirect(`/app/automations/${created.id}`);
     }
 

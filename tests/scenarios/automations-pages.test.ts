@@ -3,6 +3,7 @@
 // (a topic file as a multipart upload), their server renders as the admin's iframe loads them, and another
 // store's ids answered as ids that never existed, changing nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUTOMATION_LIMITS } from "../../app/automations/types";
 import { startAppHarness, type AppHarness, type ThrownResponse } from "../app-harness";
 import { contentStudio, type ContentStudio, type FormFields } from "../content-helpers";
 
@@ -155,6 +156,24 @@ describe("automation pages on SQLite", () => {
       status: 400,
       body: { fieldErrors: { briefId: "Pick one of your briefs" } },
     });
+    // A topic list the queue cannot hold: the automation is not created without its topics.
+    const tooMany = await studio.post(
+      shop,
+      "/app/automations/new",
+      await automationForm(shop, {
+        topics: Array.from({ length: AUTOMATION_LIMITS.topics + 1 }, (_, i) => `Topic ${i}`).join("\n"),
+      }),
+    );
+    expect(tooMany).toMatchObject({
+      status: 400,
+      body: { fieldErrors: { topics: expect.stringContaining(`at most ${AUTOMATION_LIMITS.topics}`) } },
+    });
+    const tooLong = await studio.post(
+      shop,
+      "/app/automations/new",
+      await automationForm(shop, { topics: `Fine\n${"x".repeat(AUTOMATION_LIMITS.topic + 1)}` }),
+    );
+    expect(tooLong).toMatchObject({ status: 400, body: { fieldErrors: { topics: expect.any(String) } } });
     await expect(h.db.automation.count({ where: { shopId } })).resolves.toBe(0);
 
     const id = await create(shop, {

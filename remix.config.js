@@ -12,5 +12,8 @@ export default {
     v3_throwAbortReason: true,
     // Routes come from the flat file convention in app/routes, so ignoredRouteFiles above applies.
     v3_routeConfig: false,
+    // Vite's scan starts from every route module and pre-bundles what it finds before the first page;
+    // without it, dependencies found later made Vite re-bundle and reload open pages (docs/platform-notes.md).
+    unstable_optimizeDeps: true,
   },
 };

@@ -14,17 +14,15 @@ export default defineConfig({
     port: Number(process.env.PORT ?? 3000),
     // `shopify app dev` serves the app through a tunnel whose host name changes on every run.
     allowedHosts: true,
-    // Transformed at start, so Vite finds every dependency the browser needs before the first page asks:
-    // a dependency found during the first page load made Vite re-bundle and reload mid-load, leaving the page
-    // with two copies of React ("Cannot read properties of null (reading 'useState')") on every fresh clone.
+    // Transformed at start, so the first page does not wait for every route module to compile.
     warmup: { clientFiles: ["./app/root.tsx", "./app/routes/**/*.tsx"] },
   },
   plugins: [remix(remixConfig)],
-  // Pre-bundled at start, so the first embedded page load in dev does not trigger a full reload.
+  // remix.config.js's unstable_optimizeDeps makes Vite's scan start from every route module, so the client's
+  // dependencies are pre-bundled at start in one batch.
   optimizeDeps: {
-    include: ["@shopify/app-bridge-react", "@shopify/polaris", "croner"],
-    // Server-only and native (covers): the scan reaches it through route modules' server imports, and a
-    // re-optimisation that tries to bundle its .node binary fails mid-journey.
+    // Server-only and native (covers): the scan reaches it through route modules' server imports, and
+    // bundling its .node binary fails.
     exclude: ["@resvg/resvg-js"],
   },
 });

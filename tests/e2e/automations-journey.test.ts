@@ -23,16 +23,8 @@ let draftTitle = "";
 
 describe("automations journey in a browser (npm run dev, offline writer, dev store)", () => {
   it("finds Automations in the nav: an empty list that says what a run costs", async () => {
-    const { page, dev } = session;
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(dev.adminUrl);
-    // The first load compiles the app's modules in Vite.
-    await heading(/./).first().waitFor({ timeout: 60_000 });
-    await page
-      .getByRole("list", { name: "AI blog content navigation" })
-      .getByRole("link", { name: "Automations" })
-      .click();
-    await heading("Automations").waitFor({ timeout: 30_000 });
+    await session.page.setViewportSize({ width: 1280, height: 900 });
+    await session.openFromAdminNav("Automations", "Automations");
     await app().getByText("Write drafts on a schedule").waitFor({ timeout: 10_000 });
     await expect(
       app()

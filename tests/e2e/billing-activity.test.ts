@@ -11,14 +11,9 @@ const { app, pageErrors } = session;
 
 describe("the Activity Ledger in a browser (npm run dev, dev store)", () => {
   it("shows the ledger, filters it, clears the filters and downloads the CSV, at 1280 and 390 px", async () => {
-    const { page, dev } = session;
+    const { page } = session;
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(dev.adminUrl);
-    await app().getByRole("heading", { level: 1, name: "AI blog content" }).waitFor({ timeout: 60_000 });
-    await page
-      .getByRole("list", { name: "AI blog content navigation" })
-      .getByRole("link", { name: "Billing" })
-      .click();
+    await session.openFromAdminNav("Billing", "Billing");
     await app().getByRole("tab", { name: "Activity Ledger" }).click();
     await app().getByRole("heading", { name: "Activity Ledger" }).waitFor({ timeout: 30_000 });
     const rows = () => app().locator(".Polaris-IndexTable__TableRow");

@@ -83,16 +83,9 @@ async function fitsWidth() {
 
 describe("billing journey in a browser (npm run dev, dev store)", () => {
   it("opens the Billing page from the admin nav: Free plan, 10 credits, its lot and the prices", async () => {
-    const { page, dev } = session;
+    const { page } = session;
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.goto(dev.adminUrl);
-    // The first load compiles the app's modules in Vite.
-    await app().getByRole("heading", { level: 1, name: "AI blog content" }).waitFor({ timeout: 60_000 });
-    await page
-      .getByRole("list", { name: "AI blog content navigation" })
-      .getByRole("link", { name: "Billing" })
-      .click();
-    await app().getByRole("heading", { level: 1, name: "Billing" }).waitFor({ timeout: 30_000 });
+    await session.openFromAdminNav("Billing", "Billing");
     await expect(
       app().getByRole("tab", { name: "Plan and balance" }).getAttribute("aria-selected"),
     ).resolves.toBe("true");

@@ -47,15 +47,8 @@ async function articles() {
 
 describe("content journey in a browser (npm run dev, offline writer, dev store)", () => {
   it("writes a brief: editing a field opens App Bridge's save bar, saving closes it", async () => {
-    const { page, dev } = session;
-    await page.goto(dev.adminUrl);
-    // The first load compiles the app's modules in Vite.
-    await heading(/./).first().waitFor({ timeout: 60_000 });
-    await page
-      .getByRole("list", { name: "AI blog content navigation" })
-      .getByRole("link", { name: "Briefs" })
-      .click();
-    await heading("Briefs").waitFor({ timeout: 30_000 });
+    const { page } = session;
+    await session.openFromAdminNav("Briefs", "Briefs");
     await app().getByRole("link", { name: "New brief" }).first().click();
     await heading("New brief").waitFor({ timeout: 30_000 });
     await page.waitForURL(IN_ADMIN("/app/briefs/new"), { timeout: 30_000 });

@@ -97,6 +97,21 @@ describe("schema lock-step", () => {
     expect(names(ENGINE_FILES.postgres.migrations)).toEqual(names(ENGINE_FILES.sqlite.migrations));
   });
 
+  // Beyond what the schema language says: the hot path's allocation rows are clustered on their key
+  // (prisma/migrations/20261201200000_allocation_without_rowid).
+  test("on sqlite ReservationAllocation is a WITHOUT ROWID table", async () => {
+    const migrated = await createTestDb("sqlite");
+    try {
+      const db = new Database(sqliteFilePath(migrated.url), { readonly: true });
+      const tables = db.pragma("table_list") as { name: string; wr: number }[];
+      db.close();
+      expect(tables.find((t) => t.name === "ReservationAllocation")?.wr).toBe(1);
+      expect(tables.find((t) => t.name === "Reservation")?.wr).toBe(0);
+    } finally {
+      await migrated.drop();
+    }
+  });
+
   test.each(ENGINES)(
     "on %s the migrations build exactly the tables and indexes the schema describes",
     async (engine) => {

@@ -1,0 +1,2 @@
+-- Nothing to do on PostgreSQL, whose tables have no rowid: the SQLite migration of the same name clusters
+-- ReservationAllocation on its primary key, and both engines keep the same list of migrations.

@@ -4,14 +4,17 @@
 // allowance), one of them holding 100,000 ledger entries before (bench/balance-read.ts's captured reservations). Each
 // request is what Remix's client sends on a navigation: GET `<path>.data` with App Bridge's session token,
 // which runs the layout's loader (app/routes/app.tsx) beside the page's. Sides alternate in blocks of
-// sequential requests: Billing and Home on the empty shop, Billing and Home on the 100,000-entry shop. Per
-// side: latency p50/p95, and the app process's CPU per request (utime + stime of its process group).
+// sequential requests: Billing and Home on the empty shop, Billing and Home on the 100,000-entry shop, and the
+// Activity Ledger's first page of 50 on the empty shop and on a third shop holding 1,000,000 entries
+// (bench/ledger-page.ts's named debits). Per side: latency p50/p95, and the app process's CPU per request
+// (utime + stime of its process group).
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Engine } from "../app/db/connect.server";
 import { createTestDb } from "../tests/db";
 import { hostParam, startEmulator } from "../tools/shopify-emulator";
 import { HISTORY_ENTRIES, shopWithHistory } from "./balance-read";
+import { MILLION, shopWithEntries } from "./ledger-page";
 import { engineVersion } from "./machine";
 import { API_KEY, API_SECRET, startApp, type App, type AppBuild } from "./webhook-burst";
 
@@ -21,9 +24,10 @@ const WARMUP = 100;
 const BLOCKS = 12;
 const PER_BLOCK = 40;
 // Targets of issue 9: Billing p95 with 100,000 entries within 1.5× of an empty shop's; Billing's CPU per
-// request within 1.5× of Home's.
+// request within 1.5× of Home's; a ledger page of 50 with 1,000,000 entries within 2× of an empty ledger's.
 export const P95_TARGET = 1.5;
 export const CPU_TARGET = 1.5;
+export const LEDGER_PAGE_TARGET = 2;
 
 export interface LoaderSide {
   label: string;
@@ -39,7 +43,10 @@ export interface LoaderSide {
 export interface BillingLoaderResult {
   engine: Engine;
   version: string;
-  sides: Record<"billingEmpty" | "homeEmpty" | "billingFull" | "homeFull", LoaderSide>;
+  sides: Record<
+    "billingEmpty" | "homeEmpty" | "billingFull" | "homeFull" | "ledgerEmpty" | "ledgerMillion",
+    LoaderSide
+  >;
   /** The app's CPU while no request runs (sweeper, job queue), ms per second. */
   idleCpuMsPerSecond: number;
 }
@@ -75,10 +82,12 @@ export async function billingLoaderBench(build: AppBuild, engine: Engine): Promi
     const domains = {
       empty: `loader-empty-${randomUUID().slice(0, 6)}.myshopify.com`,
       full: `loader-full-${randomUUID().slice(0, 6)}.myshopify.com`,
+      million: `loader-million-${randomUUID().slice(0, 6)}.myshopify.com`,
     };
     // The history first (its shop row made as the app makes it), and before the app starts: its long write
     // would hold SQLite's lock against the app's sweeper. Then the install grants Free on top.
     await shopWithHistory(t.db, domains.full);
+    await shopWithEntries(t.db, "loader-million", MILLION, domains.million);
     app = await startApp(build, t.url, emulator.url, process.env.BENCH_LOG_LEVEL ?? "warning");
     for (const domain of Object.values(domains)) {
       emulator.addShop({ domain, partnerDevelopment: false });
@@ -112,6 +121,15 @@ export async function billingLoaderBench(build: AppBuild, engine: Engine): Promi
       homeFull: {
         label: `Home, ${HISTORY_ENTRIES.toLocaleString("en-US")} entries`,
         run: () => request(domains.full, "/app.data"),
+      },
+      // The install's Free grant is the new shop's only entry.
+      ledgerEmpty: {
+        label: "Activity Ledger, new shop (1 entry)",
+        run: () => request(domains.empty, "/app/billing/activity.data"),
+      },
+      ledgerMillion: {
+        label: `Activity Ledger, ${MILLION.toLocaleString("en-US")} entries`,
+        run: () => request(domains.million, "/app/billing/activity.data"),
       },
     };
     type Key = keyof typeof sides;
@@ -171,17 +189,20 @@ export function printBillingLoaderReport(header: string, results: BillingLoaderR
       );
   console.log(
     `\n| Engine | Billing p95, 100k / empty (≤ ${P95_TARGET}×) | Billing / Home CPU, empty (≤ ${CPU_TARGET}×) | ` +
-      `Billing / Home CPU, 100k | Idle app CPU |`,
+      `Billing / Home CPU, 100k | Ledger page p95, 1M / new shop (≤ ${LEDGER_PAGE_TARGET}×) | ` +
+      `Ledger page p50, 1M / new shop | Idle app CPU |`,
   );
-  console.log("|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|");
   const verdict = (ratio: number, target: number) =>
     `${ratio.toFixed(2)}× ${ratio <= target ? "met" : "MISSED"}`;
   for (const r of results) {
-    const { billingEmpty, homeEmpty, billingFull, homeFull } = r.sides;
+    const { billingEmpty, homeEmpty, billingFull, homeFull, ledgerEmpty, ledgerMillion } = r.sides;
     console.log(
       `| ${r.version} | ${verdict(billingFull.p95 / billingEmpty.p95, P95_TARGET)} | ` +
         `${verdict(billingEmpty.cpuMs / homeEmpty.cpuMs, CPU_TARGET)} | ` +
-        `${verdict(billingFull.cpuMs / homeFull.cpuMs, CPU_TARGET)} | ${r.idleCpuMsPerSecond.toFixed(1)} ms/s |`,
+        `${verdict(billingFull.cpuMs / homeFull.cpuMs, CPU_TARGET)} | ` +
+        `${verdict(ledgerMillion.p95 / ledgerEmpty.p95, LEDGER_PAGE_TARGET)} | ` +
+        `${(ledgerMillion.p50 / ledgerEmpty.p50).toFixed(2)}× | ${r.idleCpuMsPerSecond.toFixed(1)} ms/s |`,
     );
   }
 }

@@ -46,8 +46,13 @@ export interface LedgerPageResult {
  * members (each with an online session that names them), so a page joins as the real one does. Dates are copied from a grant, so each engine keeps the
  * DateTime format its Prisma client reads back.
  */
-async function shopWithEntries(db: Db, label: string, count: number): Promise<string> {
-  const shop = await ensureShop(db, `${label}-${randomUUID().slice(0, 8)}.myshopify.com`);
+export async function shopWithEntries(
+  db: Db,
+  label: string,
+  count: number,
+  domain = `${label}-${randomUUID().slice(0, 8)}.myshopify.com`,
+): Promise<string> {
+  const shop = await ensureShop(db, domain);
   const { grant } = await grantCredits(db, {
     shopId: shop.id,
     sourceKey: `purchase:bench-${randomUUID()}`,

@@ -88,18 +88,18 @@ export function toAiError(error: unknown): unknown {
   if (error instanceof OpenAI.APIUserAbortError)
     return fail("unavailable", "The AI call was stopped before it finished.");
   if (error instanceof OpenAI.APIConnectionTimeoutError)
-    return fail("timeout", "The AI service took too long to answer. Try again in a minute.");
+    return fail("timeout", "The AI service took too long to answer.");
   if (error instanceof OpenAI.APIConnectionError)
-    return fail("unavailable", "The AI service could not be reached. Try again in a minute.");
+    return fail("unavailable", "The AI service could not be reached.");
   if (error instanceof OpenAI.RateLimitError)
     return error.code === "insufficient_quota"
       ? fail(
           "misconfigured",
           "The AI service account has no quota left; the app's operator needs to top it up.",
         )
-      : fail("rate_limited", "The AI service is busy right now. Try again in a minute.");
+      : fail("rate_limited", "The AI service is busy right now.");
   if (error instanceof OpenAI.InternalServerError)
-    return fail("unavailable", "The AI service had a problem. Try again in a minute.");
+    return fail("unavailable", "The AI service had a problem.");
   if (
     error instanceof OpenAI.AuthenticationError ||
     error instanceof OpenAI.PermissionDeniedError ||
@@ -116,13 +116,12 @@ export function toAiError(error: unknown): unknown {
       "misconfigured",
       "The AI service rejected the request; the app's operator needs to check the model.",
     );
-  if (error instanceof OpenAI.APIError)
-    return fail("unavailable", "The AI service had a problem. Try again later.");
+  if (error instanceof OpenAI.APIError) return fail("unavailable", "The AI service had a problem.");
   return error;
 }
 
 const invalid = (detail: string, cause?: unknown) =>
-  new AiError("invalid_output", `The AI service answered in an unexpected form (${detail}). Try again.`, {
+  new AiError("invalid_output", `The AI service answered in an unexpected form (${detail}).`, {
     cause,
   });
 

@@ -93,8 +93,9 @@ export interface AiProvider {
 }
 
 /**
- * Why a provider call failed, in words a merchant can act on. A job that gets one releases its credits
- * and shows the message; `code` tells tests and logs which failure it was.
+ * Why a provider call failed, in words a merchant can act on: what happened, not what to do next, which
+ * depends on who asked (a merchant's job, an automation's run). A job that gets one releases its credits;
+ * `code` tells tests and logs which failure it was, and whether a later attempt may get through.
  */
 export type AiErrorCode =
   | "refused" // the model declined (content policy)
@@ -104,6 +105,8 @@ export type AiErrorCode =
   | "invalid_output" // not the JSON the schema asks for, or it failed validation
   | "misconfigured"; // 401/403/404: key, base URL or model wrong
 
+const PASSING: readonly AiErrorCode[] = ["rate_limited", "unavailable", "timeout", "invalid_output"];
+
 export class AiError extends Error {
   constructor(
     readonly code: AiErrorCode,
@@ -112,5 +115,10 @@ export class AiError extends Error {
   ) {
     super(message, options);
     this.name = "AiError";
+  }
+
+  /** A later call may get through: the service was busy, down, slow, or answered badly once. */
+  get passing(): boolean {
+    return PASSING.includes(this.code);
   }
 }

@@ -399,7 +399,8 @@ describe.each(ENGINES)("the automation scheduler on %s", (engine) => {
     await runJobs(queue.ids, provider);
     expect((await runsOf(shopId, id))[0]).toMatchObject({
       status: "failed",
-      reason: "The AI service had a problem. Try again in a minute.",
+      reason:
+        "The AI service had a problem. Nothing was charged. The automation's next run goes ahead as scheduled.",
       credits: 0,
     });
     expect(await getBalance(t.db, shopId)).toMatchObject({ available: 10, held: 0 });

@@ -212,19 +212,32 @@ describe.each(ENGINES)("spending credits on %s", (engine) => {
         maxRetries,
       });
 
+    // A failure says nothing was charged; one a later call may get past also says to try again.
     test.each([
-      ["ok", ["ok"], "succeeded", 8],
-      ["429 then success", ["rate_limited", "ok"], "succeeded", 8],
-      ["500", ["server_error", "server_error"], "failed", 10],
-      ["a timeout", ["hang", "hang"], "failed", 10],
-      ["malformed JSON", ["malformed"], "failed", 10],
-      ["a refusal", ["refusal"], "failed", 10],
-    ] as const)("%s → the job %s", async (_name, steps, status, balance) => {
+      ["ok", ["ok"], "succeeded", 8, null],
+      ["429 then success", ["rate_limited", "ok"], "succeeded", 8, null],
+      [
+        "500",
+        ["server_error", "server_error"],
+        "failed",
+        10,
+        /^The AI service had a problem\. Nothing was charged\. Try again in a minute\.$/,
+      ],
+      [
+        "a timeout",
+        ["hang", "hang"],
+        "failed",
+        10,
+        /^The AI service took too long to answer\. Nothing was charged\. Try again/,
+      ],
+      ["malformed JSON", ["malformed"], "failed", 10, /unexpected form .*\. Nothing was charged\. Try again/],
+      ["a refusal", ["refusal"], "failed", 10, /^[^]*Nothing was charged\.$/],
+    ] as const)("%s → the job %s", async (_name, steps, status, balance, error) => {
       const { shopId, briefId } = await shopWithBrief();
       fake.script(...steps);
       const job = await spend(shopId, { kind: "draft.generate", briefId, withCover: false }, provider(500));
       expect(job.status).toBe(status);
-      if (status === "failed") expect(job.error).toMatch(/./);
+      if (error) expect(job.error).toMatch(error);
       expect(await available(shopId)).toBe(balance);
       expect(await getBalance(t.db, shopId)).toMatchObject({ held: 0 });
       const reservation = await t.db.reservation.findFirstOrThrow({ where: { shopId } });

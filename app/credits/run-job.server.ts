@@ -88,7 +88,7 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
       throw new JobAbandoned(
         job.kind === "automation.run"
           ? "The app stopped during this run, so it was not finished. Nothing was charged."
-          : "This job stopped twice before it finished. Nothing was charged; try again.",
+          : "This job stopped twice before it finished. Nothing was charged. Try again in a minute.",
       );
     if (job.credits > 0) await requireHold(db, job, now());
     const signal = AbortSignal.timeout(JOB_LEASE_MS - 60_000);
@@ -107,7 +107,7 @@ export async function runJob(db: Db, provider: AiProvider, jobId: string, option
         console.error(`job ${job.id}: release failed`, releaseError);
       });
     if (!isExpected(error)) console.error(`job ${job.id} failed`, error);
-    await finish(db, job, { status: "failed", error: failureMessage(error), finishedAt: now() });
+    await finish(db, job, { status: "failed", error: failureMessage(error, job.kind), finishedAt: now() });
   }
   if (options.onFinished) {
     const finished = await db.job.findUnique({ where: { id: job.id } });
@@ -300,13 +300,23 @@ function isExpected(error: unknown) {
   );
 }
 
-/** What the page says when a job failed: always that nothing was charged, and why when it is known. */
-function failureMessage(error: unknown): string {
-  if (error instanceof AiError || error instanceof JobAbandoned || error instanceof ArticleNotSaved)
-    return error.message;
+/**
+ * What the page says when a job failed: always that nothing was charged, why when it is known, and what
+ * happens next: a merchant may try again; an automation's run is not retried, its next slot runs.
+ */
+function failureMessage(error: unknown, kind: string): string {
+  const again =
+    kind === "automation.run"
+      ? "The automation's next run goes ahead as scheduled."
+      : "Try again in a minute.";
+  if (error instanceof AiError)
+    return error.passing
+      ? `${error.message} Nothing was charged. ${again}`
+      : `${error.message} Nothing was charged.`;
+  if (error instanceof JobAbandoned || error instanceof ArticleNotSaved) return error.message;
   if (error instanceof ContentNotFound) return `The ${error.kind} was deleted. Nothing was charged.`;
   if (error instanceof InvalidContent) return `${error.message}. Nothing was charged.`;
   if (error instanceof LedgerError && error.code === "insufficient_credits")
     return "Not enough credits for this job. Nothing was charged.";
-  return "Something went wrong on our side. Nothing was charged; try again.";
+  return `Something went wrong on our side. Nothing was charged. ${again}`;
 }

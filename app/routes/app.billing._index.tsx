@@ -18,7 +18,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { useEffect, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { BillingErrorBoundary } from "../components/BillingErrorBoundary";
 import { BillingTabs } from "../components/BillingTabs";
@@ -295,7 +295,15 @@ const STATUS = {
   cancelled: { tone: "warning", label: "Cancelled" },
 } as const;
 
-function BalanceCard({ data, f, loading }: { data: Data; f: Format; loading: boolean }) {
+const BalanceCard = memo(function BalanceCard({
+  data,
+  f,
+  loading,
+}: {
+  data: Data;
+  f: Format;
+  loading: boolean;
+}) {
   const { balance } = data;
   const used = balance.plan.allowance ? (balance.plan.used / balance.plan.allowance) * 100 : 0;
   return (
@@ -381,9 +389,9 @@ function BalanceCard({ data, f, loading }: { data: Data; f: Format; loading: boo
       </BlockStack>
     </Card>
   );
-}
+});
 
-function CostsCard({ data, f }: { data: Data; f: Format }) {
+const CostsCard = memo(function CostsCard({ data, f }: { data: Data; f: Format }) {
   return (
     <Card>
       <BlockStack gap="200">
@@ -408,9 +416,9 @@ function CostsCard({ data, f }: { data: Data; f: Format }) {
       </BlockStack>
     </Card>
   );
-}
+});
 
-function PlanCard({
+const PlanCard = memo(function PlanCard({
   data,
   f,
   busy,
@@ -521,9 +529,9 @@ function PlanCard({
       </BlockStack>
     </Card>
   );
-}
+});
 
-function TopUpCard({ data, f, busy }: { data: Data; f: Format; busy: boolean }) {
+const TopUpCard = memo(function TopUpCard({ data, f, busy }: { data: Data; f: Format; busy: boolean }) {
   const submit = useSubmit();
   const planPerCredit = data.plans.find((plan) => plan.key === data.plan.key)?.pricePerCredit ?? 0;
   return (
@@ -594,9 +602,9 @@ function TopUpCard({ data, f, busy }: { data: Data; f: Format; busy: boolean }) 
       </BlockStack>
     </Card>
   );
-}
+});
 
-function RecentCard({ data, f }: { data: Data; f: Format }) {
+const RecentCard = memo(function RecentCard({ data, f }: { data: Data; f: Format }) {
   const { search } = useLocation();
   const params = new URLSearchParams(search);
   for (const key of [...params.keys()])
@@ -643,7 +651,9 @@ function RecentCard({ data, f }: { data: Data; f: Format }) {
       </BlockStack>
     </Card>
   );
-}
+});
+
+const Tabs = memo(BillingTabs);
 
 export default function BillingPage() {
   const data = useLoaderData<typeof loader>();
@@ -654,7 +664,9 @@ export default function BillingPage() {
   const submit = useSubmit();
   const location = useLocation();
   const shopify = useAppBridge();
-  const f = formats(data.locale, data.timezone);
+  // The cards are memoized and `f` is kept, so opening or closing the plan confirmation renders the modal,
+  // not every card (it was the page's slowest interaction: docs/benchmarks.md, "Billing page in the browser").
+  const f = useMemo(() => formats(data.locale, data.timezone), [data.locale, data.timezone]);
   const [pending, setPending] = useState<Pending | null>(null);
   const notice = result && "notice" in result ? result.notice : null;
 
@@ -676,7 +688,7 @@ export default function BillingPage() {
   return (
     <Page title="Billing">
       <BlockStack gap="400">
-        <BillingTabs />
+        <Tabs />
         <Layout>
           {data.notice && !data.notice.toast && (
             <Layout.Section>

@@ -65,6 +65,8 @@ export function embeddedSession(devOptions: DevServerOptions = {}): EmbeddedSess
     if (reloaded) throw new Error(`Vite re-bundled its dependencies mid-session: ${reloaded}`);
   });
 
+  const appFrame = () => started(page, "The browser page").frameLocator("#app-frame");
+
   return {
     get dev() {
       return started(dev, "npm run dev");
@@ -76,9 +78,7 @@ export function embeddedSession(devOptions: DevServerOptions = {}): EmbeddedSess
       return started(page, "The browser page");
     },
     pageErrors,
-    app() {
-      return started(page, "The browser page").frameLocator("#app-frame");
-    },
+    app: appFrame,
     async screenshot(name) {
       screenshots ??= await mkdtemp(join(tmpdir(), "e2e-screenshots-"));
       const file = join(screenshots, `${name}.png`);
@@ -88,7 +88,7 @@ export function embeddedSession(devOptions: DevServerOptions = {}): EmbeddedSess
     },
     async openFromAdminNav(link, heading) {
       const admin = started(page, "The browser page");
-      const app = admin.frameLocator("#app-frame");
+      const app = appFrame();
       await admin.goto(started(dev, "npm run dev").adminUrl);
       await app.getByRole("heading", { level: 1 }).first().waitFor({ timeout: 60_000 });
       await admin
